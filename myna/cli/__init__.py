@@ -1,0 +1,1 @@
+"""The `myna` command line: Rasa's command habits on Myna's engine."""

@@ -1,0 +1,1 @@
+"""NLU: tokenizers, featurizers, extractors and classifiers run as an ordered pipeline."""

@@ -1,0 +1,1 @@
+"""Intent classifiers that need no trained neural model."""

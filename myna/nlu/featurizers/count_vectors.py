@@ -1,0 +1,128 @@
+"""CountVectorsFeaturizer: bag-of-n-grams counts over the message's tokens.
+
+Sequence features: one row per token, the n-grams of that token's text (for ``char`` and
+``char_wb`` the character n-grams of the token). Sentence features: the n-grams of the
+whole message (tokens joined by spaces), so word n-grams across tokens count there.
+The learnt vocabulary is stored as JSON; serving uses ``myna.nlu.featurizers.ngrams``
+and never scikit-learn.
+
+With ``OOV_token`` set (``word`` analyzer), training replaces the ``OOV_words`` by the
+token, and serving replaces every token none of whose n-grams is in the vocabulary.
+``use_lemma`` and ``use_shared_vocab`` are accepted for compatibility: Myna's tokens
+carry no lemmas and only the message text is featurized, so they change nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Self
+
+from pydantic import field_validator
+
+from myna.nlu.component import Component, ComponentConfig, load_json, save_json
+from myna.nlu.features import Features, sparse_rows
+from myna.nlu.featurizers.ngrams import AccentStripping, Analyzer, count_row, fit_vocabulary
+from myna.nlu.message import Message
+
+if TYPE_CHECKING:
+    from myna.project.nlu import NLUData
+
+logger = logging.getLogger(__name__)
+
+_VOCABULARY_FILE = "vocabulary.json"
+
+
+class CountVectorsConfig(ComponentConfig):
+    analyzer: Literal["word", "char", "char_wb"] = "word"
+    min_ngram: int = 1
+    max_ngram: int = 1
+    lowercase: bool = True
+    strip_accents: AccentStripping = None
+    stop_words: list[str] | None = None
+    min_df: int | float = 1
+    max_df: int | float = 1.0
+    max_features: int | None = None
+    OOV_token: str | None = None
+    OOV_words: tuple[str, ...] = ()
+    use_shared_vocab: bool = False
+    use_lemma: bool = True
+
+    @field_validator("stop_words", mode="before")
+    @classmethod
+    def _no_builtin_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"the built-in list '{value}' is not available; list the words")
+        return value
+
+
+class CountVectorsFeaturizer(Component):
+    Config = CountVectorsConfig
+    config: CountVectorsConfig
+    processes_training_data = True
+
+    def __init__(self, config: ComponentConfig, vocabulary: dict[str, int] | None = None) -> None:
+        super().__init__(config)
+        self.vocabulary: dict[str, int] = dict(vocabulary or {})
+        self.analyzer = Analyzer(
+            analyzer=self.config.analyzer,
+            min_ngram=self.config.min_ngram,
+            max_ngram=self.config.max_ngram,
+            lowercase=self.config.lowercase,
+            strip_accents=self.config.strip_accents,
+            stop_words=frozenset(self.config.stop_words or ()),
+        )
+        self._oov_words = {self.analyzer.preprocess(w) for w in self.config.OOV_words}
+
+    @property
+    def _uses_oov(self) -> bool:
+        return self.config.OOV_token is not None and self.config.analyzer == "word"
+
+    def train(self, messages: Sequence[Message], training_data: NLUData) -> None:
+        documents = [self.analyzer(" ".join(self._training_words(m))) for m in messages]
+        self.vocabulary = fit_vocabulary(
+            documents,
+            min_df=self.config.min_df,
+            max_df=self.config.max_df,
+            max_features=self.config.max_features,
+        )
+        if not self.vocabulary:
+            logger.warning("%s learnt an empty vocabulary and adds no features", self.name)
+        elif self._uses_oov and not any(self.analyzer(self.config.OOV_token or "")):
+            logger.warning("OOV_token %r yields no n-gram", self.config.OOV_token)
+
+    def _training_words(self, message: Message) -> list[str]:
+        words = [t.text for t in message.tokens]
+        if not self._uses_oov:
+            return words
+        oov = self.config.OOV_token or ""
+        return [oov if self.analyzer.preprocess(w) in self._oov_words else w for w in words]
+
+    def _serving_words(self, message: Message) -> list[str]:
+        words = [t.text for t in message.tokens]
+        if not self._uses_oov:
+            return words
+        oov = self.config.OOV_token or ""
+        return [w if self._is_known(w) else oov for w in words]
+
+    def _is_known(self, word: str) -> bool:
+        return any(gram in self.vocabulary for gram in self.analyzer(word))
+
+    def process(self, message: Message) -> None:
+        if not self.vocabulary:
+            return
+        words = self._serving_words(message)
+        width = len(self.vocabulary)
+        sequence = [count_row(self.analyzer(word), self.vocabulary) for word in words]
+        sentence = [count_row(self.analyzer(" ".join(words)), self.vocabulary)]
+        message.features.append(
+            Features(sparse_rows(sequence, width), sparse_rows(sentence, width), self.name)
+        )
+
+    def persist(self, directory: Path) -> None:
+        save_json(directory, _VOCABULARY_FILE, self.vocabulary)
+
+    @classmethod
+    def load(cls, directory: Path, config: ComponentConfig) -> Self:
+        return cls(config, load_json(directory, _VOCABULARY_FILE))

@@ -1,0 +1,1 @@
+"""Read and check Rasa-format project files: config, domain, data, endpoints, credentials."""

@@ -1,0 +1,91 @@
+"""CountVectorsFeaturizer: sequence and sentence features, OOV handling, persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from nlu_helpers import build, data, example
+
+from myna.nlu.featurizers.count_vectors import CountVectorsFeaturizer
+from myna.nlu.message import Message
+from myna.nlu.tokenizers.whitespace import WhitespaceTokenizer
+
+TRAINING = data(
+    example("book a table", "book"),
+    example("book a flight", "book"),
+    example("hello there", "greet"),
+)
+
+
+def _trained(**options: object) -> tuple[WhitespaceTokenizer, CountVectorsFeaturizer]:
+    tokenizer = build(WhitespaceTokenizer)
+    featurizer = build(CountVectorsFeaturizer, **options)
+    messages = [Message.from_example(e) for e in TRAINING.examples]
+    for message in messages:
+        tokenizer.process(message)
+    featurizer.train(messages, TRAINING)
+    return tokenizer, featurizer
+
+
+def _featurize(text: str, **options: object) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    tokenizer, featurizer = _trained(**options)
+    message = Message(text)
+    tokenizer.process(message)
+    featurizer.process(message)
+    (features,) = message.features
+    assert features.origin == "CountVectorsFeaturizer" and features.is_sparse
+    return features.sequence.toarray(), features.sentence.toarray(), featurizer.vocabulary
+
+
+def test_word_features_per_token_and_for_the_sentence() -> None:
+    sequence, sentence, vocabulary = _featurize("Book a TABLE table")
+    assert sequence.shape == (4, len(vocabulary)) and sentence.shape == (1, len(vocabulary))
+    assert sequence[0, vocabulary["book"]] == 1 and sequence[2, vocabulary["table"]] == 1
+    assert sentence[0, vocabulary["table"]] == 2 and sentence.sum() == 4
+
+
+def test_word_bigrams_count_across_tokens_only_in_the_sentence() -> None:
+    sequence, sentence, vocabulary = _featurize("book a table", max_ngram=2)
+    assert sentence[0, vocabulary["book a"]] == 1
+    assert sequence[:, vocabulary["book a"]].sum() == 0
+
+
+def test_char_features_are_the_ngrams_of_each_token() -> None:
+    sequence, _, vocabulary = _featurize("flight a", analyzer="char_wb", min_ngram=2, max_ngram=3)
+    expected = {" f", "fl", "li", "ig", "gh", "ht", "t ", " fl", "fli", "lig", "igh", "ght", "ht "}
+    assert {term for term, column in vocabulary.items() if sequence[0, column]} == expected
+    assert {term for term, column in vocabulary.items() if sequence[1, column]} == {
+        " a",
+        "a ",
+        " a ",
+    }
+
+
+def test_unknown_words_map_to_the_oov_token() -> None:
+    options = {"OOV_token": "oov", "OOV_words": ["there"]}
+    _, featurizer = _trained(**options)
+    assert "oov" in featurizer.vocabulary and "there" not in featurizer.vocabulary
+    sequence, _, vocabulary = _featurize("book zebra", **options)
+    assert sequence[1, vocabulary["oov"]] == 1
+
+
+def test_empty_text_gives_zero_rows() -> None:
+    sequence, sentence, _ = _featurize("")
+    assert sequence.shape[0] == 0 and sentence.sum() == 0
+
+
+def test_empty_vocabulary_adds_no_features() -> None:
+    featurizer = build(CountVectorsFeaturizer)
+    featurizer.train([Message("")], data())
+    message = Message("anything")
+    featurizer.process(message)
+    assert featurizer.vocabulary == {} and message.features == []
+
+
+def test_persisted_vocabulary_is_json(tmp_path: Path) -> None:
+    _, featurizer = _trained(analyzer="char", max_ngram=2)
+    featurizer.persist(tmp_path)
+    loaded = CountVectorsFeaturizer.load(tmp_path, featurizer.config)
+    assert loaded.vocabulary == featurizer.vocabulary
+    assert (tmp_path / "vocabulary.json").read_text(encoding="utf-8").startswith("{")
