@@ -7,7 +7,7 @@ STAMP := $(VENV)/.setup-stamp
 # The CPU build of torch lies on local disk on our machines; elsewhere pip uses PyPI.
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: setup test lint unit demo clean help
+.PHONY: setup test lint unit demo clean help bench-load
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -32,6 +32,9 @@ test: lint unit  ## everything CI runs
 demo: setup  ## train the restaurant example if needed and chat with it
 	$(BIN)/myna run --help >/dev/null
 	@echo "make demo needs the dialogue engine (issue 4): not available yet." >&2; exit 1
+
+bench-load: setup  ## time loading the benchmark datasets and the example project
+	$(BIN)/python bench/bench_load.py
 
 clean:  ## remove the venv and build outputs
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
