@@ -1,0 +1,118 @@
+"""DIET inputs as numpy arrays: one example per message, padded batches (serving-safe).
+
+Row layout of one example: rows `0..n-1` are the `n` tokens, row `n` is the sentence-level
+(`__CLS__`) row, as Rasa appends it. Sparse features use the index layout: `indices` int64
+[rows, K] with 0 = padding and real feature ids shifted by +1, `values` float32 [rows, K].
+Dense features, if any, are float32 [rows, D]. A batch pads rows to the longest example and
+K to the widest row; `mask` [B, T] is True on real rows (tokens and the sentence row).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+HEADS = ("entity", "role", "group")
+
+
+@dataclass(frozen=True)
+class DIETDims:
+    """Sizes the network is built for. A head with 0 tags (or 0 intents) is absent."""
+
+    sparse_size: int
+    dense_size: int = 0
+    n_intents: int = 0
+    n_entity_tags: int = 0
+    n_role_tags: int = 0
+    n_group_tags: int = 0
+
+    def n_tags(self, head: str) -> int:
+        return int(getattr(self, f"n_{head}_tags"))
+
+    @property
+    def heads(self) -> tuple[str, ...]:
+        return tuple(head for head in HEADS if self.n_tags(head) > 0)
+
+    def to_json(self) -> dict[str, int]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "DIETDims":
+        return cls(**{key: int(value) for key, value in data.items()})
+
+
+@dataclass
+class DIETExample:
+    """One message: features with the sentence row last, plus optional training targets.
+
+    `tags` maps a head (`entity`, `role`, `group`) to int64 tag ids for the tokens only.
+    """
+
+    indices: np.ndarray
+    values: np.ndarray
+    dense: np.ndarray | None = None
+    intent_id: int = -1
+    tags: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.indices.shape[0])
+
+
+@dataclass
+class DIETBatch:
+    """Padded arrays for a batch (see the module docstring)."""
+
+    indices: np.ndarray
+    values: np.ndarray
+    mask: np.ndarray
+    dense: np.ndarray | None
+    intent_ids: np.ndarray
+    tags: dict[str, np.ndarray]
+
+
+def _pad_tags(examples: Sequence[DIETExample], head: str, rows: int) -> np.ndarray:
+    tags = np.zeros((len(examples), rows), dtype=np.int64)
+    for position, example in enumerate(examples):
+        ids = example.tags[head]
+        tags[position, : len(ids)] = ids
+    return tags
+
+
+def collate(examples: Sequence[DIETExample]) -> DIETBatch:
+    """Pad examples into one batch; tag arrays cover all rows (sentence and padding: 0)."""
+    rows = max(example.n_rows for example in examples)
+    width = max(max(example.indices.shape[1] for example in examples), 1)
+    size = len(examples)
+    indices = np.zeros((size, rows, width), dtype=np.int64)
+    values = np.zeros((size, rows, width), dtype=np.float32)
+    mask = np.zeros((size, rows), dtype=bool)
+    dense = None
+    if examples[0].dense is not None:
+        dense = np.zeros((size, rows, examples[0].dense.shape[1]), dtype=np.float32)
+    for position, example in enumerate(examples):
+        n, k = example.indices.shape
+        indices[position, :n, :k] = example.indices
+        values[position, :n, :k] = example.values
+        mask[position, :n] = True
+        if dense is not None and example.dense is not None:
+            dense[position, :n] = example.dense
+    heads = [head for head in HEADS if all(head in example.tags for example in examples)]
+    return DIETBatch(
+        indices=indices,
+        values=values,
+        mask=mask,
+        dense=dense,
+        intent_ids=np.array([example.intent_id for example in examples], dtype=np.int64),
+        tags={head: _pad_tags(examples, head, rows) for head in heads},
+    )
+
+
+def stack_rows(tokens: np.ndarray, sentence: np.ndarray, fill: float | int) -> np.ndarray:
+    """Token rows [T, K1] and the sentence row [1, K2] as one array [T + 1, max(K1, K2)]."""
+    width = max(tokens.shape[1], sentence.shape[1])
+    stacked = np.full((tokens.shape[0] + 1, width), fill, dtype=tokens.dtype)
+    stacked[: tokens.shape[0], : tokens.shape[1]] = tokens
+    stacked[tokens.shape[0], : sentence.shape[1]] = sentence[0]
+    return stacked

@@ -1,0 +1,134 @@
+"""Export a trained DIET model to ONNX (torch; training side only).
+
+Settings from notes/feasibility.md §1: the default (dynamo) exporter, `dynamic_shapes` on
+batch, rows and K, `external_data=False` (one file), the default opset. The graph is the
+inference path only: intent scores after softmax and per-row tag emission logits. CRF
+transitions go beside it as .npy; Viterbi runs in numpy at serving time.
+"""
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import torch
+from onnxruntime.quantization import QuantType, quantize_dynamic
+from torch import nn
+
+from myna.nlu.diet.artifacts import (
+    MODEL_FILE,
+    QUANTIZED_MODEL_FILE,
+    DIETMetadata,
+    write_metadata,
+    write_transitions,
+)
+from myna.nlu.diet.bilou import TagScheme
+from myna.nlu.diet.model import DIETModel
+
+# Example sizes for tracing: all above 1, so no dimension is specialised to a constant.
+_EXAMPLE_BATCH, _EXAMPLE_ROWS, _EXAMPLE_WIDTH = 2, 5, 3
+
+
+class InferenceGraph(nn.Module):
+    """The model's inference outputs as a tuple in a fixed order (ONNX needs positions)."""
+
+    def __init__(self, model: DIETModel) -> None:
+        super().__init__()
+        self.model = model
+        self.output_names = tuple(self._outputs())
+
+    def _outputs(self) -> list[str]:
+        names = ["intent_scores"] if self.model.intents else []
+        return names + [f"{head}_logits" for head in self.model.heads]
+
+    def forward(
+        self,
+        indices: torch.Tensor,
+        values: torch.Tensor,
+        mask: torch.Tensor,
+        dense: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, ...]:
+        outputs = self.model(indices, values, mask, dense)
+        return tuple(outputs[name] for name in self.output_names)
+
+
+def example_inputs(model: DIETModel) -> dict[str, torch.Tensor]:
+    """Valid random inputs of the traced sizes (every example has at least its sentence row)."""
+    generator = torch.Generator().manual_seed(0)
+    shape = (_EXAMPLE_BATCH, _EXAMPLE_ROWS, _EXAMPLE_WIDTH)
+    inputs = {
+        "indices": torch.randint(0, model.dims.sparse_size + 1, shape, generator=generator),
+        "values": torch.rand(shape, generator=generator),
+        "mask": torch.tensor([[True] * _EXAMPLE_ROWS, [True, True, True, False, False]]),
+    }
+    if model.dims.dense_size:
+        dense_shape = (*shape[:2], model.dims.dense_size)
+        inputs["dense"] = torch.rand(dense_shape, generator=generator)
+    return inputs
+
+
+def _dynamic_shapes(names: Sequence[str]) -> dict[str, dict[int, str]]:
+    shapes = {
+        "indices": {0: "batch", 1: "rows", 2: "width"},
+        "values": {0: "batch", 1: "rows", 2: "width"},
+        "mask": {0: "batch", 1: "rows"},
+        "dense": {0: "batch", 1: "rows"},
+    }
+    return {name: shapes[name] for name in names}
+
+
+def export_onnx(model: DIETModel, path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Write the inference graph of `model` to `path`; return (input names, output names)."""
+    model.eval()
+    graph = InferenceGraph(model).eval()
+    inputs = example_inputs(model)
+    names = tuple(inputs)
+    torch.onnx.export(
+        graph,
+        args=(),
+        kwargs=inputs,
+        f=str(path),
+        input_names=list(names),
+        output_names=list(graph.output_names),
+        dynamic_shapes=_dynamic_shapes(names),
+        external_data=False,
+        verbose=False,
+    )
+    return names, graph.output_names
+
+
+def quantize(source: Path, target: Path) -> None:
+    """Dynamic int8 quantisation of the weights, per output channel."""
+    quantize_dynamic(source, target, weight_type=QuantType.QInt8, per_channel=True)
+
+
+def export_diet(
+    model: DIETModel,
+    directory: Path,
+    intents: Sequence[str],
+    schemes: Mapping[str, TagScheme],
+    quantize_int8: bool | None = None,
+) -> DIETMetadata:
+    """Write graph, transitions and metadata to `directory`.
+
+    Also writes the int8 graph if `quantize_int8` (default: the config's `quantize`).
+    """
+    if quantize_int8 is None:
+        quantize_int8 = model.config.quantize
+    directory.mkdir(parents=True, exist_ok=True)
+    if len(intents) != model.dims.n_intents:
+        raise ValueError("intent names do not match the model's number of intents")
+    inputs, outputs = export_onnx(model, directory / MODEL_FILE)
+    if quantize_int8:
+        quantize(directory / MODEL_FILE, directory / QUANTIZED_MODEL_FILE)
+    transitions = {head: model.crfs[head].transitions.detach().numpy() for head in model.heads}
+    write_transitions(directory, transitions)
+    metadata = DIETMetadata(
+        config=model.config,
+        dims=model.dims,
+        intents=tuple(intents),
+        schemes={head: schemes[head] for head in model.heads},
+        inputs=inputs,
+        outputs=outputs,
+        quantized=quantize_int8,
+    )
+    write_metadata(directory, metadata)
+    return metadata

@@ -1,0 +1,199 @@
+"""The DIET network in torch (training and export only; serving uses the ONNX graph).
+
+Input rows follow `myna.nlu.diet.data`: tokens, then the sentence row at position
+`mask.sum() - 1` of each example. The encoder's output at the sentence row is the sentence
+vector used for the intent; the token rows feed the entity, role and group tag heads.
+"""
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from myna.nlu.diet.config import DIETConfig
+from myna.nlu.diet.data import DIETDims
+from myna.nlu.diet.layers import FeedForward, SparseInput, TransformerEncoder
+from myna.nlu.diet.losses import cross_entropy_loss, l2_penalty, margin_loss, sample_negatives
+from myna.nlu.diet.torch_crf import CRF
+
+
+@dataclass
+class TensorBatch:
+    """A `DIETBatch` as tensors."""
+
+    indices: torch.Tensor
+    values: torch.Tensor
+    mask: torch.Tensor
+    dense: torch.Tensor | None
+    intent_ids: torch.Tensor
+    tags: dict[str, torch.Tensor]
+
+
+@dataclass
+class LossOutput:
+    """Total loss plus metric counts to sum over an epoch."""
+
+    loss: torch.Tensor
+    counts: dict[str, float]
+
+
+def sentence_positions(mask: torch.Tensor) -> torch.Tensor:
+    """Index of each example's sentence row [B]."""
+    return mask.sum(dim=1) - 1
+
+
+def token_mask(mask: torch.Tensor) -> torch.Tensor:
+    """The mask without the sentence rows."""
+    rows = torch.arange(mask.shape[1], device=mask.device).unsqueeze(0)
+    return mask & (rows < sentence_positions(mask).unsqueeze(1))
+
+
+class DIETModel(nn.Module):
+    """Shared encoder, intent similarity head and CRF tag heads."""
+
+    def __init__(self, config: DIETConfig, dims: DIETDims) -> None:
+        super().__init__()
+        self.config = config
+        self.dims = dims
+        drop = config.drop_rate
+        density = config.connection_density
+        text_units = config.dense_dimension.get("text", 128)
+        self.sparse = SparseInput(
+            dims.sparse_size, text_units, drop if config.use_sparse_input_dropout else 0.0
+        )
+        self.dense_dropout = nn.Dropout(drop if config.use_dense_input_dropout else 0.0)
+        self.text_ffnn = FeedForward(
+            text_units + dims.dense_size, config.hidden_layers_sizes.get("text", []), density, drop
+        )
+        hidden = self.text_ffnn.out_features
+        self.encoder: TransformerEncoder | None = None
+        if config.number_of_transformer_layers > 0 and config.transformer_size:
+            self.encoder = TransformerEncoder(
+                hidden,
+                config.transformer_size,
+                config.number_of_transformer_layers,
+                config.number_of_attention_heads,
+                density,
+                drop,
+                config.drop_rate_attention,
+            )
+            hidden = config.transformer_size
+        self.intents = config.intent_classification and dims.n_intents > 0
+        if self.intents:
+            self._build_intent_head(hidden)
+        self.heads = dims.heads if config.entity_recognition else ()
+        self.tag_logits = nn.ModuleDict({h: nn.Linear(hidden, dims.n_tags(h)) for h in self.heads})
+        self.crfs = nn.ModuleDict({h: CRF(dims.n_tags(h)) for h in self.heads})
+
+    def _build_intent_head(self, hidden: int) -> None:
+        config = self.config
+        label_units = config.dense_dimension.get("label", 20)
+        self.text_embed = nn.Linear(hidden, config.embedding_dimension)
+        self.label_input = nn.Linear(self.dims.n_intents, label_units)
+        self.label_ffnn = FeedForward(
+            label_units,
+            config.hidden_layers_sizes.get("label", []),
+            config.connection_density,
+            config.drop_rate,
+        )
+        self.label_embed = nn.Linear(self.label_ffnn.out_features, config.embedding_dimension)
+
+    def _normalise(self, embeddings: torch.Tensor) -> torch.Tensor:
+        if self.config.resolved_similarity == "cosine":
+            return F.normalize(embeddings, dim=-1)
+        return embeddings
+
+    def encode(
+        self,
+        indices: torch.Tensor,
+        values: torch.Tensor,
+        mask: torch.Tensor,
+        dense: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Hidden states [B, T, H]."""
+        features = self.sparse(indices, values)
+        if dense is not None:
+            features = torch.cat([features, self.dense_dropout(dense)], dim=-1)
+        hidden = self.text_ffnn(features)
+        if self.encoder is not None:
+            hidden = self.encoder(hidden, mask)
+        return hidden
+
+    def text_embeddings(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Intent-space embedding of each example's sentence row [B, E]."""
+        rows = torch.arange(hidden.shape[0], device=hidden.device)
+        sentence = hidden[rows, sentence_positions(mask)]
+        return self._normalise(self.text_embed(sentence))
+
+    def label_embeddings(self) -> torch.Tensor:
+        """Embeddings of all intents [n_intents, E] (from one-hot label features)."""
+        one_hot = torch.eye(self.dims.n_intents, device=self.label_input.weight.device)
+        return self._normalise(self.label_embed(self.label_ffnn(self.label_input(one_hot))))
+
+    def forward(
+        self,
+        indices: torch.Tensor,
+        values: torch.Tensor,
+        mask: torch.Tensor,
+        dense: torch.Tensor | None = None,
+    ) -> dict[str, torch.Tensor]:
+        """Inference outputs: `intent_scores` [B, n] (softmax), `<head>_logits` [B, T, n_tags]."""
+        hidden = self.encode(indices, values, mask, dense)
+        outputs: dict[str, torch.Tensor] = {}
+        if self.intents:
+            similarities = self.text_embeddings(hidden, mask) @ self.label_embeddings().T
+            outputs["intent_scores"] = torch.softmax(similarities, dim=-1)
+        for head in self.heads:
+            outputs[f"{head}_logits"] = self.tag_logits[head](hidden)
+        return outputs
+
+    def _intent_loss(
+        self, hidden: torch.Tensor, batch: TensorBatch, counts: dict[str, float]
+    ) -> torch.Tensor:
+        text = self.text_embeddings(hidden, batch.mask)
+        labels = self.label_embeddings()
+        positives = batch.intent_ids
+        negatives = sample_negatives(
+            positives, self.dims.n_intents, self.config.number_of_negative_examples
+        )
+        sim_pos = (text * labels[positives]).sum(dim=-1)
+        sim_neg = (text.unsqueeze(1) * labels[negatives]).sum(dim=-1)
+        sim_neg_labels = (labels[positives].unsqueeze(1) * labels[negatives]).sum(dim=-1)
+        loss_fn = cross_entropy_loss if self.config.loss_type == "cross_entropy" else margin_loss
+        loss = loss_fn(sim_pos, sim_neg, sim_neg_labels, self.config).mean()
+        predicted = (text @ labels.T).argmax(dim=-1)
+        counts["intent_correct"] = float((predicted == positives).sum())
+        counts["intent_total"] = float(positives.shape[0])
+        return loss
+
+    def _tag_loss(
+        self, hidden: torch.Tensor, batch: TensorBatch, counts: dict[str, float]
+    ) -> torch.Tensor:
+        tokens = token_mask(batch.mask)
+        loss = torch.zeros(())
+        for head in self.heads:
+            logits = self.tag_logits[head](hidden)
+            gold = batch.tags[head]
+            loss = loss + self.crfs[head].nll(logits, gold, tokens).mean()
+            if head == "entity":
+                predicted = self.crfs[head].decode(logits.detach(), tokens)
+                counts["tag_true_positive"] = float(((predicted == gold) & (gold > 0)).sum())
+                counts["tag_predicted"] = float(((predicted > 0) & tokens).sum())
+                counts["tag_gold"] = float(((gold > 0) & tokens).sum())
+        return loss
+
+    def loss(self, batch: TensorBatch) -> LossOutput:
+        """Training loss (intent + tag heads + L2) and metric counts for `batch`."""
+        counts: dict[str, float] = {}
+        hidden = self.encode(batch.indices, batch.values, batch.mask, batch.dense)
+        total = torch.zeros(())
+        if self.intents:
+            total = total + self._intent_loss(hidden, batch, counts)
+        if self.heads:
+            total = total + self._tag_loss(hidden, batch, counts)
+        weights = [p for name, p in self.named_parameters() if p.dim() > 1 and "crfs" not in name]
+        total = total + l2_penalty(weights, self.config.regularization_constant)
+        counts["loss_sum"] = float(total.detach()) * batch.indices.shape[0]
+        counts["examples"] = float(batch.indices.shape[0])
+        return LossOutput(total, counts)

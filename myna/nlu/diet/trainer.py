@@ -1,0 +1,202 @@
+"""Training loop for DIET (torch): numpy examples in, trained `DIETModel` out.
+
+Reproducible: with `random_seed` set, python's, numpy's and torch's generators are seeded
+and torch runs deterministic algorithms during training, so two trainings on the same data
+give identical weights (on the same machine and thread count). Memory stays bounded by the
+batch: examples are padded per batch and sparse features stay in index layout.
+"""
+
+import copy
+import random
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from myna.nlu.diet.config import DIETConfig
+from myna.nlu.diet.data import DIETBatch, DIETDims, DIETExample, collate
+from myna.nlu.diet.model import DIETModel, TensorBatch, token_mask
+
+EVAL_BATCH_SIZE = 256
+
+
+def seed_everything(seed: int) -> None:
+    """Seed python's `random`, numpy's legacy global generator and torch."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+@contextmanager
+def deterministic_torch() -> Iterator[None]:
+    """Run torch with deterministic algorithms, restoring the previous setting afterwards."""
+    previous = torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous)
+
+
+def to_tensors(batch: DIETBatch) -> TensorBatch:
+    return TensorBatch(
+        indices=torch.from_numpy(batch.indices),
+        values=torch.from_numpy(batch.values),
+        mask=torch.from_numpy(batch.mask),
+        dense=None if batch.dense is None else torch.from_numpy(batch.dense),
+        intent_ids=torch.from_numpy(batch.intent_ids),
+        tags={head: torch.from_numpy(tags) for head, tags in batch.tags.items()},
+    )
+
+
+def epoch_order(
+    examples: Sequence[DIETExample], strategy: str, rng: np.random.Generator
+) -> list[int]:
+    """Example order for one epoch: shuffled, or (balanced) intents interleaved round-robin."""
+    shuffled = [int(i) for i in rng.permutation(len(examples))]
+    if strategy != "balanced":
+        return shuffled
+    groups: dict[int, list[int]] = {}
+    for index in shuffled:
+        groups.setdefault(examples[index].intent_id, []).append(index)
+    queues = list(groups.values())
+    longest = max(len(queue) for queue in queues)
+    return [queue[i] for i in range(longest) for queue in queues if i < len(queue)]
+
+
+def summarise(counts: dict[str, float]) -> dict[str, float]:
+    """Loss, intent accuracy and entity tag F1 (micro, tokens, `O` excluded) from counts."""
+    metrics: dict[str, float] = {}
+    if counts.get("examples"):
+        metrics["loss"] = counts.get("loss_sum", 0.0) / counts["examples"]
+    if counts.get("intent_total"):
+        metrics["i_acc"] = counts["intent_correct"] / counts["intent_total"]
+    if "tag_gold" in counts:
+        denominator = counts["tag_predicted"] + counts["tag_gold"]
+        metrics["e_f1"] = 2 * counts["tag_true_positive"] / denominator if denominator else 1.0
+    return metrics
+
+
+def _add(total: dict[str, float], counts: dict[str, float]) -> None:
+    for key, value in counts.items():
+        total[key] = total.get(key, 0.0) + value
+
+
+@torch.no_grad()
+def evaluate(model: DIETModel, examples: Sequence[DIETExample]) -> dict[str, float]:
+    """Intent accuracy and entity F1 of `model` (inference mode) on labelled examples."""
+    model.eval()
+    counts: dict[str, float] = {}
+    for start in range(0, len(examples), EVAL_BATCH_SIZE):
+        batch = to_tensors(collate(examples[start : start + EVAL_BATCH_SIZE]))
+        outputs = model(batch.indices, batch.values, batch.mask, batch.dense)
+        if "intent_scores" in outputs:
+            predicted = outputs["intent_scores"].argmax(dim=-1)
+            correct = float((predicted == batch.intent_ids).sum())
+            _add(counts, {"intent_correct": correct, "intent_total": float(len(predicted))})
+        if "entity_logits" in outputs:
+            tokens = token_mask(batch.mask)
+            tags = model.crfs["entity"].decode(outputs["entity_logits"], tokens)
+            gold = batch.tags["entity"]
+            _add(
+                counts,
+                {
+                    "tag_true_positive": float(((tags == gold) & (gold > 0)).sum()),
+                    "tag_predicted": float(((tags > 0) & tokens).sum()),
+                    "tag_gold": float(((gold > 0) & tokens).sum()),
+                },
+            )
+    return summarise(counts)
+
+
+def _train_epoch(
+    model: DIETModel,
+    optimizer: torch.optim.Optimizer,
+    examples: Sequence[DIETExample],
+    order: list[int],
+    batch_size: int,
+) -> dict[str, float]:
+    model.train()
+    counts: dict[str, float] = {}
+    for start in range(0, len(order), batch_size):
+        batch = collate([examples[i] for i in order[start : start + batch_size]])
+        output = model.loss(to_tensors(batch))
+        optimizer.zero_grad()
+        output.loss.backward()
+        optimizer.step()
+        _add(counts, output.counts)
+    return summarise(counts)
+
+
+def _should_evaluate(config: DIETConfig, epoch: int) -> bool:
+    last = epoch == config.epochs - 1
+    every = config.evaluate_every_number_of_epochs
+    return config.evaluate_on_number_of_examples > 0 and (
+        last or (every > 0 and (epoch + 1) % every == 0)
+    )
+
+
+def _format(metrics: dict[str, float], prefix: str = "") -> str:
+    return "  ".join(f"{prefix}{name} {value:.3f}" for name, value in metrics.items())
+
+
+def _split(
+    examples: Sequence[DIETExample], held_out: int, rng: np.random.Generator
+) -> tuple[list[DIETExample], list[DIETExample]]:
+    if held_out <= 0:
+        return list(examples), []
+    if held_out >= len(examples):
+        raise ValueError("evaluate_on_number_of_examples must be smaller than the training data")
+    order = rng.permutation(len(examples))
+    return [examples[i] for i in order[held_out:]], [examples[i] for i in order[:held_out]]
+
+
+def _check(config: DIETConfig, dims: DIETDims, examples: Sequence[DIETExample]) -> None:
+    if not examples:
+        raise ValueError("DIET needs at least one training example")
+    if config.intent_classification and dims.n_intents == 1:
+        raise ValueError("intent classification needs at least two intents")
+
+
+def train(
+    config: DIETConfig,
+    dims: DIETDims,
+    examples: Sequence[DIETExample],
+    show_progress: bool = True,
+) -> DIETModel:
+    """Train DIET on `examples` (targets in `intent_id` and `tags`); return it in eval mode."""
+    _check(config, dims, examples)
+    seed = config.random_seed
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**31)
+    with deterministic_torch():
+        seed_everything(seed)
+        rng = np.random.default_rng(seed)
+        train_set, eval_set = _split(examples, config.evaluate_on_number_of_examples, rng)
+        model = DIETModel(config, dims)
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+        best: tuple[float, dict[str, torch.Tensor]] | None = None
+        columns = (TextColumn("DIET"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(
+            *columns, TextColumn("{task.fields[info]}"), disable=not show_progress
+        ) as bar:
+            task = bar.add_task("epochs", total=config.epochs, info="")
+            validation = ""
+            for epoch in range(config.epochs):
+                order = epoch_order(train_set, config.batch_strategy, rng)
+                metrics = _train_epoch(
+                    model, optimizer, train_set, order, config.batch_size_at(epoch)
+                )
+                if eval_set and _should_evaluate(config, epoch):
+                    scores = evaluate(model, eval_set)
+                    validation = _format(scores, "val_")
+                    score = scores.get("i_acc", 0.0) + scores.get("e_f1", 0.0)
+                    if config.checkpoint_model and (best is None or score > best[0]):
+                        best = (score, copy.deepcopy(model.state_dict()))
+                bar.update(task, advance=1, info=f"{_format(metrics)}  {validation}")
+        if best is not None:
+            model.load_state_dict(best[1])
+    model.eval()
+    return model

@@ -1,0 +1,93 @@
+"""CRF: numpy Viterbi and marginals against brute force and against the torch CRF."""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+from myna.nlu.diet.crf import CRFDecoder
+from myna.nlu.diet.torch_crf import CRF
+
+
+def path_scores(emissions: np.ndarray, transitions: np.ndarray) -> dict[tuple[int, ...], float]:
+    length, n_tags = emissions.shape
+    scores = {}
+    for path in itertools.product(range(n_tags), repeat=length):
+        score = sum(emissions[t, tag] for t, tag in enumerate(path))
+        score += sum(transitions[a, b] for a, b in itertools.pairwise(path))
+        scores[path] = float(score)
+    return scores
+
+
+CASES = [
+    (length, n_tags, seed) for length in (1, 2, 4, 5) for n_tags in (2, 3, 4) for seed in (0, 1)
+]
+
+
+@pytest.mark.parametrize(("length", "n_tags", "seed"), CASES)
+def test_viterbi_and_marginals_match_brute_force(length: int, n_tags: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    emissions = rng.normal(size=(length, n_tags)).astype(np.float32) * 3
+    transitions = rng.normal(size=(n_tags, n_tags)).astype(np.float32) * 3
+    scores = path_scores(emissions, transitions)
+    decoder = CRFDecoder(transitions)
+    assert tuple(decoder.viterbi(emissions)) == max(scores, key=scores.__getitem__)
+    weights = np.exp(np.array(list(scores.values())) - max(scores.values()))
+    expected = np.zeros((length, n_tags))
+    for path, weight in zip(scores, weights, strict=True):
+        expected[np.arange(length), path] += weight
+    expected /= weights.sum()
+    np.testing.assert_allclose(decoder.marginals(emissions), expected, atol=1e-6)
+
+
+def test_marginals_stay_finite_on_long_sequences() -> None:
+    rng = np.random.default_rng(3)
+    emissions = rng.normal(size=(300, 6)) * 20
+    transitions = rng.normal(size=(6, 6)) * 10
+    tags, confidences = CRFDecoder(transitions).decode(emissions)
+    assert np.all(np.isfinite(confidences))
+    assert np.all((confidences > 0) & (confidences <= 1 + 1e-9))
+    assert tags.shape == (300,)
+
+
+def test_empty_sequence() -> None:
+    tags, confidences = CRFDecoder(np.zeros((3, 3))).decode(np.zeros((0, 3)))
+    assert tags.shape == confidences.shape == (0,)
+
+
+def test_numpy_decode_matches_torch_decode() -> None:
+    torch.manual_seed(0)
+    crf = CRF(5)
+    with torch.no_grad():
+        crf.transitions.normal_(0, 2)
+    emissions = torch.randn(6, 9, 5) * 2
+    lengths = [9, 1, 4, 7, 2, 9]
+    mask = torch.arange(9).unsqueeze(0) < torch.tensor(lengths).unsqueeze(1)
+    decoded = crf.decode(emissions, mask)
+    decoder = CRFDecoder(crf.transitions.detach().numpy())
+    for row, length in enumerate(lengths):
+        expected = decoder.viterbi(emissions[row, :length].numpy())
+        assert decoded[row, :length].tolist() == expected.tolist()
+        assert decoded[row, length:].eq(0).all()
+
+
+def test_torch_log_likelihood_matches_brute_force() -> None:
+    torch.manual_seed(1)
+    crf = CRF(3)
+    emissions = torch.randn(2, 4, 3)
+    mask = torch.tensor([[True] * 4, [True, True, True, False]])
+    tags = torch.tensor([[0, 2, 1, 1], [2, 2, 0, 0]])
+    nll = crf.nll(emissions, tags, mask).detach()
+    transitions = crf.transitions.detach().numpy()
+    for row, length in enumerate((4, 3)):
+        scores = path_scores(emissions[row, :length].numpy(), transitions)
+        log_z = np.log(np.exp(list(scores.values())).sum())
+        gold = scores[tuple(tags[row, :length].tolist())]
+        assert float(nll[row]) == pytest.approx(log_z - gold, abs=1e-4)
+
+
+def test_torch_log_likelihood_is_zero_without_tokens() -> None:
+    crf = CRF(3)
+    nll = crf.nll(torch.randn(1, 3, 3), torch.zeros(1, 3, dtype=torch.long), torch.zeros(1, 3) > 0)
+    assert float(nll[0]) == 0.0

@@ -1,0 +1,90 @@
+"""ONNX export and the onnxruntime runtime: parity with torch, quantisation, no torch."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from conftest import Trained
+from diet_synthetic import examples, make_dataset
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnxscript")
+
+from myna.nlu.diet.data import collate
+from myna.nlu.diet.export import export_diet
+from myna.nlu.diet.runtime import DIETRuntime
+
+
+@pytest.fixture(scope="module")
+def exported(trained: Trained, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("diet")
+    export_diet(trained.model, directory, trained.intents, trained.schemes, quantize_int8=True)
+    return directory
+
+
+@pytest.mark.parametrize(("size", "seed"), [(1, 0), (2, 1), (5, 2), (16, 3), (40, 4)])
+def test_onnx_matches_torch(trained: Trained, exported: Path, size: int, seed: int) -> None:
+    runtime = DIETRuntime.load(exported, quantized=False)
+    messages = make_dataset(size, seed=100 + seed)
+    batch = collate(examples(messages, trained.schemes))
+    outputs = runtime.run(batch.indices, batch.values, batch.mask)
+    tensors = [torch.from_numpy(a) for a in (batch.indices, batch.values, batch.mask)]
+    with torch.no_grad():
+        expected = trained.model(*tensors)
+    np.testing.assert_allclose(
+        outputs["intent_scores"], expected["intent_scores"].numpy(), rtol=0, atol=1e-4
+    )
+    prediction = runtime.predict(batch.indices, batch.values, batch.mask)
+    tokens = batch.mask.copy()
+    tokens[np.arange(size), batch.mask.sum(axis=1) - 1] = False
+    for head in ("entity", "role"):
+        np.testing.assert_allclose(outputs[f"{head}_logits"], expected[f"{head}_logits"], atol=1e-4)
+        torch_tags = trained.model.crfs[head].decode(
+            expected[f"{head}_logits"], torch.from_numpy(tokens)
+        )
+        for row, n_tokens in enumerate(tokens.sum(axis=1)):
+            assert prediction.tags[head][row].tolist() == torch_tags[row, :n_tokens].tolist()
+
+
+def test_runtime_decodes_rasa_shapes(trained: Trained, exported: Path) -> None:
+    runtime = DIETRuntime.load(exported, quantized=False)
+    messages = [m for m in trained.test_messages if m.entities][:20]
+    batch = collate(examples(messages, trained.schemes))
+    prediction = runtime.predict(batch.indices, batch.values, batch.mask)
+    correct = 0
+    for row, message in enumerate(messages):
+        ranking = runtime.intent_ranking(prediction, row)
+        assert len(ranking) == len(trained.intents)
+        assert ranking[0]["confidence"] >= ranking[-1]["confidence"]
+        entities = runtime.entities(prediction, row, message.text, message.tokens)
+        found = [(e["start"], e["end"], e["entity"], e["value"]) for e in entities]
+        gold = [(e["start"], e["end"], e["entity"], e["value"]) for e in message.entities]
+        correct += found == gold
+        assert all(0 < e["confidence_entity"] <= 1 for e in entities)
+    assert correct >= 0.9 * len(messages)
+
+
+def test_quantized_model_agrees_on_most_argmaxes(trained: Trained, exported: Path) -> None:
+    full = DIETRuntime.load(exported, quantized=False)
+    int8 = DIETRuntime.load(exported)
+    assert (exported / "model.int8.onnx").exists()
+    batch = collate(examples(make_dataset(200, seed=42), trained.schemes))
+    a = full.run(batch.indices, batch.values, batch.mask)
+    b = int8.run(batch.indices, batch.values, batch.mask)
+    intents = np.mean(a["intent_scores"].argmax(1) == b["intent_scores"].argmax(1))
+    real = batch.mask
+    tags = np.mean(a["entity_logits"].argmax(2)[real] == b["entity_logits"].argmax(2)[real])
+    assert intents >= 0.95
+    assert tags >= 0.95
+
+
+def test_runtime_imports_no_torch(exported: Path) -> None:
+    code = (
+        "import sys; from myna.nlu.diet.runtime import DIETRuntime; "
+        f"DIETRuntime.load({str(exported)!r}); "
+        "assert 'torch' not in sys.modules, 'torch imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

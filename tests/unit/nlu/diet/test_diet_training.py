@@ -1,0 +1,108 @@
+"""Training on the synthetic data set: accuracy, tags, reproducibility, batching."""
+
+import numpy as np
+import pytest
+import torch
+from conftest import SMALL, Trained
+from diet_synthetic import dims, examples, make_dataset, schemes
+
+from myna.nlu.diet.config import DIETConfig
+from myna.nlu.diet.data import collate
+from myna.nlu.diet.layers import RandomlyConnectedLinear
+from myna.nlu.diet.model import DIETModel
+from myna.nlu.diet.trainer import epoch_order, evaluate, to_tensors, train
+
+
+def test_trains_to_high_intent_accuracy_and_correct_tags(trained: Trained) -> None:
+    metrics = evaluate(trained.model, trained.test_examples)
+    assert metrics["i_acc"] >= 0.95
+    assert metrics["e_f1"] >= 0.95
+    assert trained.seconds < 30
+
+
+def test_role_tags_are_learned(trained: Trained) -> None:
+    batch = to_tensors(collate(trained.test_examples))
+    with torch.no_grad():
+        outputs = trained.model(batch.indices, batch.values, batch.mask)
+        tokens = batch.mask.clone()
+        tokens[torch.arange(len(tokens)), batch.mask.sum(1) - 1] = False
+        roles = trained.model.crfs["role"].decode(outputs["role_logits"], tokens)
+    gold = batch.tags["role"]
+    real = tokens & (gold > 0)
+    # Roles depend on the marker word before the city (chance: 0.5).
+    assert float((roles[real] == gold[real]).float().mean()) >= 0.8
+
+
+def _predictions(model: DIETModel, batch: dict[str, torch.Tensor]) -> list[torch.Tensor]:
+    with torch.no_grad():
+        return list(model(**batch).values())
+
+
+def test_same_seed_gives_identical_predictions() -> None:
+    messages = make_dataset(60, seed=5)
+    tag_schemes = schemes(messages)
+    data = examples(messages, tag_schemes)
+    config = DIETConfig(**{**SMALL, "epochs": 3, "drop_rate": 0.3})
+    first = train(config, dims(tag_schemes), data, show_progress=False)
+    second = train(config, dims(tag_schemes), data, show_progress=False)
+    other = train(config.model_copy(update={"random_seed": 2}), dims(tag_schemes), data, False)
+    batch = collate(data[:20])
+    inputs = {"indices": batch.indices, "values": batch.values, "mask": batch.mask}
+    tensors = {name: torch.from_numpy(array) for name, array in inputs.items()}
+    for a, b in zip(_predictions(first, tensors), _predictions(second, tensors), strict=True):
+        assert torch.equal(a, b)
+    assert not torch.equal(_predictions(first, tensors)[0], _predictions(other, tensors)[0])
+
+
+def test_held_out_evaluation_and_checkpoint(capsys: pytest.CaptureFixture[str]) -> None:
+    messages = make_dataset(80, seed=6)
+    tag_schemes = schemes(messages)
+    config = DIETConfig(
+        **{
+            **SMALL,
+            "epochs": 4,
+            "evaluate_on_number_of_examples": 20,
+            "evaluate_every_number_of_epochs": 2,
+            "checkpoint_model": True,
+            "batch_strategy": "sequence",
+            "connection_density": 0.2,
+            "hidden_layers_sizes": {"text": [24], "label": [8]},
+        }
+    )
+    model = train(config, dims(tag_schemes), examples(messages, tag_schemes), show_progress=True)
+    assert not model.training
+    sparse_layers = [m for m in model.modules() if isinstance(m, RandomlyConnectedLinear)]
+    assert len(sparse_layers) == 5  # text FFN, projection, 2 in the layer, label FFN
+    for layer in sparse_layers:
+        assert float(layer.mask.mean()) < 0.5
+        assert torch.all(layer.weight[layer.mask == 0] == 0)
+    assert "val_i_acc" in capsys.readouterr().out
+
+
+def test_balanced_order_interleaves_intents() -> None:
+    data = examples(make_dataset(40, seed=7), schemes(make_dataset(40, seed=7)))
+    order = epoch_order(data, "balanced", np.random.default_rng(0))
+    assert sorted(order) == list(range(40))
+    first_intents = {data[i].intent_id for i in order[:4]}
+    assert len(first_intents) == 4
+
+
+def test_margin_loss_with_cosine_trains() -> None:
+    messages = make_dataset(40, seed=8)
+    tag_schemes = schemes(messages)
+    config = DIETConfig(
+        **{**SMALL, "epochs": 2, "loss_type": "margin", "scale_loss": True},
+        entity_recognition=False,
+        use_maximum_negative_similarity=False,
+    )
+    model = train(config, dims(tag_schemes), examples(messages, tag_schemes), False)
+    assert model.heads == ()
+    assert evaluate(model, examples(messages, tag_schemes))["i_acc"] >= 0.0
+
+
+def test_one_intent_is_rejected() -> None:
+    messages = make_dataset(10, seed=9)
+    tag_schemes = schemes(messages)
+    one = dims(tag_schemes).__class__(sparse_size=10, n_intents=1)
+    with pytest.raises(ValueError, match="two intents"):
+        train(DIETConfig(**SMALL), one, examples(messages, tag_schemes), False)
