@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from myna.dialogue.conflicts import find_conflicts
 from myna.project.errors import Problem, Severity
 from myna.project.loader import ProjectPaths, load_project
 from myna.project.validation import validate
@@ -46,8 +47,10 @@ def validate_command(
         Path.cwd(), config=config, domain=domain, data=tuple(data) if data else None
     )
     result = load_project(paths)
+    project = result.project
+    conflicts = find_conflicts(project.training.stories, project.domain, max_history)
     problems = sorted(
-        [*result.problems, *validate(result.project, max_history)],
+        [*result.problems, *validate(project), *conflicts],
         key=lambda p: (p.source.file, p.source.line, p.source.column),
     )
     for problem in problems:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from myna import RASA_COMPATIBILITY, __version__
-from myna.cli import data, planned
+from myna.cli import data, evaluate, planned, run, shell, train
 
 app = typer.Typer(
     name="myna",
@@ -17,10 +17,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(data.app, name="data")
-app.add_typer(planned.train_app, name="train")
-app.add_typer(planned.run_app, name="run")
-app.add_typer(planned.shell_app, name="shell")
-app.add_typer(planned.test_app, name="test")
+app.add_typer(train.app, name="train")
+app.add_typer(run.app, name="run")
+app.add_typer(shell.app, name="shell")
+app.add_typer(evaluate.app, name="test")
 app.command("up")(planned.up)
 
 

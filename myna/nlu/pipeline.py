@@ -13,12 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from myna.nlu.component import Component, build_config, load_json, save_json
 from myna.nlu.message import Message
-from myna.nlu.registry import UnknownComponentError, UnsupportedComponentError, lookup
+from myna.nlu.registry import (
+    UnknownComponentError,
+    UnsupportedComponentError,
+    lookup,
+    lookup_trainer,
+)
 from myna.nlu.shortcut import decode_shortcut
 from myna.project.errors import ProjectError
 
 if TYPE_CHECKING:
     from myna.project.config import ComponentSpec, ProjectConfig
+    from myna.project.domain_responses import Response
     from myna.project.nlu import NLUData
 
 PIPELINE_FILE = "pipeline.json"
@@ -32,22 +38,32 @@ class Pipeline:
 
     @classmethod
     def from_specs(cls, specs: Iterable[ComponentSpec]) -> Pipeline:
-        """Build untrained components; unknown names and bad options raise ProjectError."""
+        """Build components to train; bad names or options raise ProjectError.
+
+        Options are checked against the serving class, the object is the training class
+        (``lookup_trainer``). A component may also refuse options it can only check when
+        training (e.g. a model directory that does not exist) with a ValueError.
+        """
         components: list[Component] = []
         for spec in specs:
             try:
-                component_class = lookup(spec.name)
-            except (UnknownComponentError, UnsupportedComponentError) as error:
+                config = build_config(lookup(spec.name), spec)
+                components.append(lookup_trainer(spec.name)(config))
+            except (UnknownComponentError, UnsupportedComponentError, ValueError) as error:
                 raise ProjectError(spec.source, str(error)) from None
-            components.append(component_class(build_config(component_class, spec)))
         return cls(components)
 
     @classmethod
     def from_config(cls, config: ProjectConfig) -> Pipeline:
         return cls.from_specs(config.pipeline)
 
-    def train(self, nlu_data: NLUData) -> list[Message]:
-        """Train every component in order; returns the processed training messages."""
+    def train(self, nlu_data: NLUData, responses: Iterable[Response] = ()) -> list[Message]:
+        """Train every component in order; returns the processed training messages.
+
+        ``responses`` (e.g. the domain's) supply the retrieval responses (``utter_faq/...``)
+        a ResponseSelector returns with its prediction.
+        """
+        nlu_data = nlu_data.with_responses(responses)
         messages = [Message.from_example(example) for example in nlu_data.examples]
         for component in self.components:
             component.train(messages, nlu_data)

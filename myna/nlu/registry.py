@@ -3,6 +3,11 @@
 Entries are ``"module:Class"`` strings imported only when looked up, so importing this
 module pulls in no component code (and with it neither torch nor scikit-learn). Adding a
 component = one class file + one line here + its test.
+
+A component whose training needs heavy libraries (torch, transformers) splits in two: the
+serving class in ``NLU_COMPONENTS`` and, in ``NLU_TRAINERS``, a subclass that only adds
+``train()`` and reports the serving class's ``name``. ``lookup_trainer`` is for building
+a pipeline to train, ``lookup`` for loading a trained one.
 """
 
 from __future__ import annotations
@@ -21,6 +26,18 @@ NLU_COMPONENTS: dict[str, str] = {
     "RegexEntityExtractor": "myna.nlu.extractors.regex_entities:RegexEntityExtractor",
     "KeywordIntentClassifier": "myna.nlu.classifiers.keyword:KeywordIntentClassifier",
     "FallbackClassifier": "myna.nlu.classifiers.fallback:FallbackClassifier",
+    "LanguageModelFeaturizer": "myna.nlu.featurizers.language_model:LanguageModelFeaturizer",
+    "DucklingEntityExtractor": "myna.nlu.extractors.duckling:DucklingEntityExtractor",
+    "DIETClassifier": "myna.nlu.classifiers.diet_classifier:DIETClassifier",
+    "ResponseSelector": "myna.nlu.selectors.response_selector:ResponseSelector",
+}
+
+# Training-time subclasses of the NLU_COMPONENTS entry of the same name.
+NLU_TRAINERS: dict[str, str] = {
+    "LanguageModelFeaturizer": "myna.nlu.featurizers.language_model_export:LanguageModelTrainer",
+    "DIETClassifier": "myna.nlu.classifiers.diet_training:DIETClassifierTrainer",
+    "ResponseSelector": "myna.nlu.classifiers.diet_training:ResponseSelectorTrainer",
+    "CountVectorsFeaturizer": "myna.nlu.featurizers.count_vectors_trainer:CountVectorsTrainer",
 }
 
 # Rasa components Myna deliberately does not provide, with what to use instead.
@@ -28,7 +45,10 @@ UNSUPPORTED_COMPONENTS: dict[str, str] = {
     "SpacyNLP": "remove it; Myna needs no language model component",
     "SpacyTokenizer": "use WhitespaceTokenizer",
     "SpacyFeaturizer": "use LanguageModelFeaturizer for pre-trained embeddings",
-    "SpacyEntityExtractor": "use DIETClassifier or RegexEntityExtractor",
+    "SpacyEntityExtractor": (
+        "use DIETClassifier or RegexEntityExtractor, and DucklingEntityExtractor for "
+        "dates, numbers and amounts"
+    ),
     "MitieNLP": "remove it; Myna needs no language model component",
     "MitieTokenizer": "use WhitespaceTokenizer",
     "MitieFeaturizer": "use LanguageModelFeaturizer for pre-trained embeddings",
@@ -74,6 +94,17 @@ def lookup(name: str) -> type[Component]:
         raise UnsupportedComponentError(name)
     if name not in NLU_COMPONENTS:
         raise UnknownComponentError(name)
-    module_name, _, class_name = NLU_COMPONENTS[name].partition(":")
+    return _import(NLU_COMPONENTS[name])
+
+
+def lookup_trainer(name: str) -> type[Component]:
+    """The class that trains ``name``: its ``NLU_TRAINERS`` entry, else ``lookup(name)``."""
+    if name in NLU_TRAINERS:
+        return _import(NLU_TRAINERS[name])
+    return lookup(name)
+
+
+def _import(entry: str) -> type[Component]:
+    module_name, _, class_name = entry.partition(":")
     component: type[Component] = getattr(importlib.import_module(module_name), class_name)
     return component

@@ -41,10 +41,11 @@ DEFAULT_PIPELINE: tuple[tuple[str, Mapping[str, Any]], ...] = (
     ("ResponseSelector", {"epochs": 100, "constrain_similarities": True}),
     ("FallbackClassifier", {"threshold": 0.3, "ambiguity_threshold": 0.1}),
 )
+# Rasa's defaults also list UnexpecTEDIntentPolicy, which Myna does not provide yet; it
+# only adds `action_unlikely_intent` hints, so leaving it out changes no other prediction.
 DEFAULT_POLICIES: tuple[tuple[str, Mapping[str, Any]], ...] = (
     ("MemoizationPolicy", {}),
     ("RulePolicy", {}),
-    ("UnexpecTEDIntentPolicy", {"max_history": 5, "epochs": 100}),
     ("TEDPolicy", {"max_history": 5, "epochs": 100, "constrain_similarities": True}),
 )
 _KEYS = ("recipe", "assistant_id", "language", "pipeline", "policies", "version")

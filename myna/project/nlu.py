@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from myna.project.annotations import AnnotationError, EntityAnnotation, parse_annotated
+from myna.project.domain_responses import Response
 from myna.project.errors import Problem, Source
 from myna.project.files_reader import DataFile, read_data_files
 from myna.project.yaml_reader import YamlList, YamlMap
@@ -73,6 +75,10 @@ class NLUData:
     synonyms: tuple[Synonym, ...] = ()
     regexes: tuple[RegexPattern, ...] = ()
     lookups: tuple[LookupTable, ...] = ()
+    # Retrieval responses (``utter_faq/ask_name`` → variations) for the ResponseSelector.
+    responses: Mapping[str, tuple[Mapping[str, Any], ...]] = field(
+        default_factory=dict, compare=False
+    )
     # Derived once, sorted: read often by the validator and the featurizers.
     intents: tuple[str, ...] = field(init=False, repr=False, compare=False)
     entity_types: tuple[str, ...] = field(init=False, repr=False, compare=False)
@@ -99,6 +105,11 @@ class NLUData:
                 mapping[text.lower()] = synonym.value
         return mapping
 
+    def with_responses(self, responses: Iterable[Response]) -> NLUData:
+        """A copy carrying the retrieval responses (names with a ``/``) among ``responses``."""
+        retrieval = {r.name: tuple(r.as_list()) for r in responses if "/" in r.name}
+        return dataclasses.replace(self, responses={**self.responses, **retrieval})
+
     def merge(self, *others: NLUData) -> NLUData:
         return NLUData.combine([self, *others])
 
@@ -110,6 +121,7 @@ class NLUData:
             synonyms=tuple(s for part in parts for s in part.synonyms),
             regexes=tuple(r for part in parts for r in part.regexes),
             lookups=tuple(lookup for part in parts for lookup in part.lookups),
+            responses={name: r for part in parts for name, r in part.responses.items()},
         )
 
 

@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from myna.project.conflicts import find_conflicts
 from myna.project.domain import DEFAULT_INTENTS, Domain
 from myna.project.errors import Problem, Severity, Source
 from myna.project.loader import Project
@@ -167,10 +166,6 @@ def check_stories_against_domain(project: Project) -> Iterator[Problem]:
                 yield from check(project.domain, step)
 
 
-def check_conflicts(project: Project, max_history: int | None) -> Iterator[Problem]:
-    yield from find_conflicts(project.training.stories, project.domain, max_history)
-
-
 CHECKS: tuple[Check, ...] = (
     check_domain_actions,
     check_forms,
@@ -181,8 +176,11 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def validate(project: Project, max_history: int | None = None) -> list[Problem]:
-    """Run every cross-file check; problems are sorted by file and position."""
+def validate(project: Project) -> list[Problem]:
+    """Run every cross-file check; problems are sorted by file and position.
+
+    Story and rule contradictions need the dialogue states and live in
+    ``myna.dialogue.conflicts``; the CLI runs both.
+    """
     problems = [p for check in CHECKS for p in check(project)]
-    problems.extend(check_conflicts(project, max_history))
     return sorted(problems, key=lambda p: (p.source.file, p.source.line, p.source.column))

@@ -9,6 +9,24 @@ _IGNORED_TENSORBOARD = ("tensorboard_log_directory", "tensorboard_log_level")
 _REJECTED_CONFIDENCES = ("cosine", "inner", "linear_norm")
 
 
+def check_batch_size(value: int | list[int]) -> int | list[int]:
+    """Validate a `batch_size` option: a positive int or a [start, end] pair."""
+    sizes = [value] if isinstance(value, int) else value
+    if not 1 <= len(sizes) <= 2 or min(sizes) < 1:
+        raise ValueError("batch_size must be a positive int or [start, end]")
+    return value
+
+
+def linear_batch_size(batch_size: int | list[int], epochs: int, epoch: int) -> int:
+    """Batch size for `epoch` (0-based), increasing linearly from start to end."""
+    if isinstance(batch_size, int):
+        return batch_size
+    start, end = batch_size[0], batch_size[-1]
+    if epochs <= 1:
+        return start
+    return int(start + epoch * (end - start) / (epochs - 1))
+
+
 class DIETConfig(BaseModel):
     """Typed DIETClassifier options; unknown keys are errors.
 
@@ -93,10 +111,7 @@ class DIETConfig(BaseModel):
     @field_validator("batch_size")
     @classmethod
     def _check_batch_size(cls, value: int | list[int]) -> int | list[int]:
-        sizes = [value] if isinstance(value, int) else value
-        if not 1 <= len(sizes) <= 2 or min(sizes) < 1:
-            raise ValueError("batch_size must be a positive int or [start, end]")
-        return value
+        return check_batch_size(value)
 
     @model_validator(mode="after")
     def _check_dimensions(self) -> "DIETConfig":
@@ -119,12 +134,7 @@ class DIETConfig(BaseModel):
 
     def batch_size_at(self, epoch: int) -> int:
         """Batch size for `epoch` (0-based), increasing linearly from start to end."""
-        if isinstance(self.batch_size, int):
-            return self.batch_size
-        start, end = self.batch_size[0], self.batch_size[-1]
-        if self.epochs <= 1:
-            return start
-        return int(start + epoch * (end - start) / (self.epochs - 1))
+        return linear_batch_size(self.batch_size, self.epochs, epoch)
 
     def splits_by_comma(self, entity_type: str) -> bool:
         """Whether entities of `entity_type` are split at commas when decoding."""

@@ -44,7 +44,12 @@ class SparseInput(nn.Module):
     """Sparse features in index layout → dense vectors: embed(indices) × values, summed over K.
 
     Equivalent to a Linear layer over the multi-hot input without ever building [B, T, V].
-    In training, each non-zero input is dropped with probability `drop_rate` (not rescaled).
+    In training, each non-zero input is dropped with probability `drop_rate` (not rescaled),
+    and the sum runs as one `embedding_bag` over the real (non-padding) entries only: a
+    batch's K is set by its widest row (a sentence row of char n-grams has hundreds), so
+    the [B, T, K, units] product of the inference path would cost far more than needed. In
+    eval mode (and so in the exported graph) the lookup-multiply-sum path is kept: it is
+    what onnxruntime runs fastest (notes/feasibility.md §1).
     """
 
     def __init__(self, vocab_size: int, units: int, drop_rate: float) -> None:
@@ -57,8 +62,23 @@ class SparseInput(nn.Module):
         if self.training and self.drop_rate > 0:
             keep = torch.rand_like(values) >= self.drop_rate
             values = values * keep.to(values.dtype)
+        if self.training:
+            return self._bags(indices, values) + self.bias
         weighted = self.embedding(indices) * values.unsqueeze(-1)
         return weighted.sum(dim=2) + self.bias
+
+    def _bags(self, indices: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+        real = indices != 0
+        counts = real.sum(dim=-1).reshape(-1)
+        offsets = torch.cumsum(counts, dim=0) - counts
+        summed = F.embedding_bag(
+            indices[real],
+            self.embedding.weight,
+            offsets,
+            mode="sum",
+            per_sample_weights=values[real],
+        )
+        return summed.reshape(*indices.shape[:2], -1)
 
 
 class FeedForward(nn.Sequential):
@@ -95,10 +115,18 @@ class EncoderLayer(nn.Module):
         )
         self.dropout = nn.Dropout(drop)
 
-    def forward(self, inputs: torch.Tensor, padding: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, inputs: torch.Tensor, padding: torch.Tensor, future: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """`padding` [B, T] and `future` [T, T] (optional) are True where attention is barred."""
         normed = self.attention_norm(inputs)
         attended, _ = self.attention(
-            normed, normed, normed, key_padding_mask=padding, need_weights=False
+            normed,
+            normed,
+            normed,
+            key_padding_mask=padding,
+            attn_mask=future,
+            need_weights=False,
         )
         hidden = inputs + self.dropout(attended)
         return hidden + self.dropout(self.ffn(self.ffn_norm(hidden)))
@@ -116,8 +144,17 @@ def positional_encoding(length: int, size: int, device: torch.device) -> torch.T
     return torch.where(even, torch.sin(angles), torch.cos(angles))
 
 
+def future_mask(length: int, device: torch.device) -> torch.Tensor:
+    """[length, length], True above the diagonal: position i may not attend to j > i."""
+    positions = torch.arange(length, device=device)
+    return positions.unsqueeze(0) > positions.unsqueeze(1)
+
+
 class TransformerEncoder(nn.Module):
-    """Input projection, scaled positional encoding, pre-norm layers, final LayerNorm."""
+    """Input projection, scaled positional encoding, pre-norm layers, final LayerNorm.
+
+    `causal` makes attention unidirectional (each position sees itself and earlier ones).
+    """
 
     def __init__(
         self,
@@ -128,9 +165,11 @@ class TransformerEncoder(nn.Module):
         density: float,
         drop: float,
         drop_attention: float,
+        causal: bool = False,
     ) -> None:
         super().__init__()
         self.size = size
+        self.causal = causal
         self.projection = RandomlyConnectedLinear(in_features, size, density)
         self.dropout = nn.Dropout(drop)
         self.layers = nn.ModuleList(
@@ -143,6 +182,7 @@ class TransformerEncoder(nn.Module):
         hidden = hidden + positional_encoding(inputs.shape[1], self.size, inputs.device)
         hidden = self.dropout(hidden)
         padding = ~mask
+        future = future_mask(inputs.shape[1], inputs.device) if self.causal else None
         for layer in self.layers:
-            hidden = layer(hidden, padding)
+            hidden = layer(hidden, padding, future)
         return self.norm(hidden)

@@ -6,10 +6,27 @@ similarity of the positive intent's embedding to the same negative intents (labe
 negatives, which push intent embeddings apart).
 """
 
+from typing import Protocol
+
 import torch
 from torch.nn import functional as F
 
-from myna.nlu.diet.config import DIETConfig
+
+class SimilarityLossOptions(Protocol):
+    """The options the losses read (DIETConfig and TEDPolicy's config provide them)."""
+
+    @property
+    def scale_loss(self) -> bool: ...
+    @property
+    def constrain_similarities(self) -> bool: ...
+    @property
+    def maximum_positive_similarity(self) -> float: ...
+    @property
+    def maximum_negative_similarity(self) -> float: ...
+    @property
+    def use_maximum_negative_similarity(self) -> bool: ...
+    @property
+    def negative_margin_scale(self) -> float: ...
 
 
 def sample_negatives(positives: torch.Tensor, n_labels: int, count: int) -> torch.Tensor:
@@ -24,7 +41,7 @@ def cross_entropy_loss(
     sim_pos: torch.Tensor,
     sim_neg: torch.Tensor,
     sim_neg_labels: torch.Tensor,
-    config: DIETConfig,
+    config: SimilarityLossOptions,
 ) -> torch.Tensor:
     """Softmax cross-entropy of the positive against all negatives, per example [B].
 
@@ -49,7 +66,7 @@ def margin_loss(
     sim_pos: torch.Tensor,
     sim_neg: torch.Tensor,
     sim_neg_labels: torch.Tensor,
-    config: DIETConfig,
+    config: SimilarityLossOptions,
 ) -> torch.Tensor:
     """Hinge loss on cosine similarities, per example [B].
 

@@ -55,12 +55,17 @@ def epoch_order(
     examples: Sequence[DIETExample], strategy: str, rng: np.random.Generator
 ) -> list[int]:
     """Example order for one epoch: shuffled, or (balanced) intents interleaved round-robin."""
-    shuffled = [int(i) for i in rng.permutation(len(examples))]
+    return label_order([example.intent_id for example in examples], strategy, rng)
+
+
+def label_order(labels: Sequence[int], strategy: str, rng: np.random.Generator) -> list[int]:
+    """Order of examples with label ids `labels`: shuffled, or (balanced) labels round-robin."""
+    shuffled = [int(i) for i in rng.permutation(len(labels))]
     if strategy != "balanced":
         return shuffled
     groups: dict[int, list[int]] = {}
     for index in shuffled:
-        groups.setdefault(examples[index].intent_id, []).append(index)
+        groups.setdefault(labels[index], []).append(index)
     queues = list(groups.values())
     longest = max(len(queue) for queue in queues)
     return [queue[i] for i in range(longest) for queue in queues if i < len(queue)]
@@ -138,8 +143,14 @@ def _should_evaluate(config: DIETConfig, epoch: int) -> bool:
     )
 
 
-def _format(metrics: dict[str, float], prefix: str = "") -> str:
+def format_metrics(metrics: dict[str, float], prefix: str = "") -> str:
     return "  ".join(f"{prefix}{name} {value:.3f}" for name, value in metrics.items())
+
+
+def progress_bar(title: str, show: bool) -> Progress:
+    """A rich bar over epochs; update its task's `info` field with the metrics."""
+    columns = (TextColumn(title), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, TextColumn("{task.fields[info]}"), disable=not show)
 
 
 def _split(
@@ -178,10 +189,7 @@ def train(
         model = DIETModel(config, dims)
         optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
         best: tuple[float, dict[str, torch.Tensor]] | None = None
-        columns = (TextColumn("DIET"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(
-            *columns, TextColumn("{task.fields[info]}"), disable=not show_progress
-        ) as bar:
+        with progress_bar("DIET", show_progress) as bar:
             task = bar.add_task("epochs", total=config.epochs, info="")
             validation = ""
             for epoch in range(config.epochs):
@@ -191,11 +199,11 @@ def train(
                 )
                 if eval_set and _should_evaluate(config, epoch):
                     scores = evaluate(model, eval_set)
-                    validation = _format(scores, "val_")
+                    validation = format_metrics(scores, "val_")
                     score = scores.get("i_acc", 0.0) + scores.get("e_f1", 0.0)
                     if config.checkpoint_model and (best is None or score > best[0]):
                         best = (score, copy.deepcopy(model.state_dict()))
-                bar.update(task, advance=1, info=f"{_format(metrics)}  {validation}")
+                bar.update(task, advance=1, info=f"{format_metrics(metrics)}  {validation}")
         if best is not None:
             model.load_state_dict(best[1])
     model.eval()

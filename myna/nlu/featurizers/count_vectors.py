@@ -3,8 +3,10 @@
 Sequence features: one row per token, the n-grams of that token's text (for ``char`` and
 ``char_wb`` the character n-grams of the token). Sentence features: the n-grams of the
 whole message (tokens joined by spaces), so word n-grams across tokens count there.
-The learnt vocabulary is stored as JSON; serving uses ``myna.nlu.featurizers.ngrams``
-and never scikit-learn.
+Training (``myna.nlu.featurizers.count_vectors_trainer``) fits the vocabulary with
+scikit-learn's ``CountVectorizer``; the vocabulary and the stop words used are stored as
+JSON, and serving looks n-grams up with ``myna.nlu.featurizers.ngrams``, never importing
+scikit-learn (its analyzer equals scikit-learn's, see the unit tests).
 
 With ``OOV_token`` set (``word`` analyzer), training replaces the ``OOV_words`` by the
 token, and serving replaces every token none of whose n-grams is in the vocabulary.
@@ -14,24 +16,17 @@ carry no lemmas and only the message text is featurized, so they change nothing.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Self
-
-from pydantic import field_validator
+from typing import Literal, Self
 
 from myna.nlu.component import Component, ComponentConfig, load_json, save_json
 from myna.nlu.features import Features, sparse_rows
-from myna.nlu.featurizers.ngrams import AccentStripping, Analyzer, count_row, fit_vocabulary
+from myna.nlu.featurizers.ngrams import AccentStripping, Analyzer, count_row
 from myna.nlu.message import Message
 
-if TYPE_CHECKING:
-    from myna.project.nlu import NLUData
-
-logger = logging.getLogger(__name__)
-
 _VOCABULARY_FILE = "vocabulary.json"
+_STOP_WORDS_FILE = "stop_words.json"
 
 
 class CountVectorsConfig(ComponentConfig):
@@ -40,7 +35,8 @@ class CountVectorsConfig(ComponentConfig):
     max_ngram: int = 1
     lowercase: bool = True
     strip_accents: AccentStripping = None
-    stop_words: list[str] | None = None
+    # A list of words, or scikit-learn's built-in 'english' list (resolved when training).
+    stop_words: list[str] | Literal["english"] | None = None
     min_df: int | float = 1
     max_df: int | float = 1.0
     max_features: int | None = None
@@ -49,29 +45,30 @@ class CountVectorsConfig(ComponentConfig):
     use_shared_vocab: bool = False
     use_lemma: bool = True
 
-    @field_validator("stop_words", mode="before")
-    @classmethod
-    def _no_builtin_list(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            raise ValueError(f"the built-in list '{value}' is not available; list the words")
-        return value
-
 
 class CountVectorsFeaturizer(Component):
     Config = CountVectorsConfig
     config: CountVectorsConfig
     processes_training_data = True
 
-    def __init__(self, config: ComponentConfig, vocabulary: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        config: ComponentConfig,
+        vocabulary: dict[str, int] | None = None,
+        stop_words: Iterable[str] | None = None,
+    ) -> None:
+        """``stop_words`` are the words actually removed (the resolved ``stop_words``)."""
         super().__init__(config)
         self.vocabulary: dict[str, int] = dict(vocabulary or {})
+        if stop_words is None and isinstance(self.config.stop_words, list):
+            stop_words = self.config.stop_words
         self.analyzer = Analyzer(
             analyzer=self.config.analyzer,
             min_ngram=self.config.min_ngram,
             max_ngram=self.config.max_ngram,
             lowercase=self.config.lowercase,
             strip_accents=self.config.strip_accents,
-            stop_words=frozenset(self.config.stop_words or ()),
+            stop_words=frozenset(stop_words or ()),
         )
         self._oov_words = {self.analyzer.preprocess(w) for w in self.config.OOV_words}
 
@@ -79,20 +76,8 @@ class CountVectorsFeaturizer(Component):
     def _uses_oov(self) -> bool:
         return self.config.OOV_token is not None and self.config.analyzer == "word"
 
-    def train(self, messages: Sequence[Message], training_data: NLUData) -> None:
-        documents = [self.analyzer(" ".join(self._training_words(m))) for m in messages]
-        self.vocabulary = fit_vocabulary(
-            documents,
-            min_df=self.config.min_df,
-            max_df=self.config.max_df,
-            max_features=self.config.max_features,
-        )
-        if not self.vocabulary:
-            logger.warning("%s learnt an empty vocabulary and adds no features", self.name)
-        elif self._uses_oov and not any(self.analyzer(self.config.OOV_token or "")):
-            logger.warning("OOV_token %r yields no n-gram", self.config.OOV_token)
-
-    def _training_words(self, message: Message) -> list[str]:
+    def training_words(self, message: Message) -> list[str]:
+        """The message's words as training sees them (``OOV_words`` replaced)."""
         words = [t.text for t in message.tokens]
         if not self._uses_oov:
             return words
@@ -122,7 +107,9 @@ class CountVectorsFeaturizer(Component):
 
     def persist(self, directory: Path) -> None:
         save_json(directory, _VOCABULARY_FILE, self.vocabulary)
+        save_json(directory, _STOP_WORDS_FILE, sorted(self.analyzer.stop_words))
 
     @classmethod
     def load(cls, directory: Path, config: ComponentConfig) -> Self:
-        return cls(config, load_json(directory, _VOCABULARY_FILE))
+        stop_words = load_json(directory, _STOP_WORDS_FILE)
+        return cls(config, load_json(directory, _VOCABULARY_FILE), stop_words)

@@ -1,10 +1,10 @@
-"""Bag-of-n-grams without scikit-learn: the analyzer and vocabulary fitting of CountVectors.
+"""Bag-of-n-grams at serving time, without scikit-learn: CountVectors' analyzer and counts.
 
-This reproduces scikit-learn's ``CountVectorizer`` (``token_pattern=r"(?u)\\b\\w+\\b"``) for
-the options Rasa exposes — analyzers ``word``/``char``/``char_wb``, n-gram range,
-lowercasing, accent stripping, stop words, ``min_df``/``max_df``/``max_features`` — so
-that neither training nor serving needs scikit-learn; the unit tests check the output
-against scikit-learn itself.
+The analyzer reproduces scikit-learn's ``CountVectorizer`` analyzer
+(``token_pattern=WORD_TOKEN_PATTERN``) for the options Rasa exposes — analyzers
+``word``/``char``/``char_wb``, n-gram range, lowercasing, accent stripping, stop words —
+so that serving looks n-grams up in a vocabulary scikit-learn fitted at training time
+(``myna.nlu.featurizers.count_vectors_trainer``); the unit tests compare both.
 """
 
 from __future__ import annotations
@@ -12,16 +12,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
-
-import numpy as np
 
 AnalyzerName = Literal["word", "char", "char_wb"]
 AccentStripping = Literal["ascii", "unicode"] | None
 
-_WORD_TOKEN = re.compile(r"(?u)\b\w+\b")
+WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
+_WORD_TOKEN = re.compile(WORD_TOKEN_PATTERN)
 _WHITE_SPACES = re.compile(r"\s\s+")
 
 
@@ -94,41 +93,3 @@ def count_row(grams: Iterable[str], vocabulary: dict[str, int]) -> dict[int, flo
     """``{column: count}`` of the grams that are in the vocabulary."""
     counts = Counter(vocabulary[g] for g in grams if g in vocabulary)
     return {column: float(count) for column, count in counts.items()}
-
-
-def fit_vocabulary(
-    documents: Collection[list[str]],
-    *,
-    min_df: float = 1,
-    max_df: float = 1.0,
-    max_features: int | None = None,
-) -> dict[str, int]:
-    """Vocabulary (term → column, alphabetical) of analysed ``documents``.
-
-    Integer ``min_df``/``max_df`` count documents, floats are fractions of them. With
-    ``max_features`` the most frequent terms are kept (ties broken like scikit-learn).
-    Returns an empty vocabulary when no term is left.
-    """
-    document_frequency: Counter[str] = Counter()
-    term_frequency: Counter[str] = Counter()
-    for grams in documents:
-        term_frequency.update(grams)
-        document_frequency.update(set(grams))
-    terms = sorted(term_frequency)
-    if not terms:
-        return {}
-    n = len(documents)
-    high = max_df if isinstance(max_df, int) else max_df * n
-    low = min_df if isinstance(min_df, int) else min_df * n
-    if high < low:
-        raise ValueError("max_df corresponds to fewer documents than min_df")
-    dfs = np.array([document_frequency[t] for t in terms])
-    mask = (dfs <= high) & (dfs >= low)
-    if max_features is not None and mask.sum() > max_features:
-        tfs = np.array([term_frequency[t] for t in terms])
-        best = (-tfs[mask]).argsort()[:max_features]
-        kept = np.zeros(len(terms), dtype=bool)
-        kept[np.flatnonzero(mask)[best]] = True
-        mask = kept
-    kept_terms = [term for term, keep in zip(terms, mask, strict=True) if keep]
-    return {term: column for column, term in enumerate(kept_terms)}

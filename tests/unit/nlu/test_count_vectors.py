@@ -8,6 +8,7 @@ import numpy as np
 from nlu_helpers import build, data, example
 
 from myna.nlu.featurizers.count_vectors import CountVectorsFeaturizer
+from myna.nlu.featurizers.count_vectors_trainer import CountVectorsTrainer
 from myna.nlu.message import Message
 from myna.nlu.tokenizers.whitespace import WhitespaceTokenizer
 
@@ -20,7 +21,7 @@ TRAINING = data(
 
 def _trained(**options: object) -> tuple[WhitespaceTokenizer, CountVectorsFeaturizer]:
     tokenizer = build(WhitespaceTokenizer)
-    featurizer = build(CountVectorsFeaturizer, **options)
+    featurizer = build(CountVectorsTrainer, **options)
     messages = [Message.from_example(e) for e in TRAINING.examples]
     for message in messages:
         tokenizer.process(message)
@@ -76,7 +77,7 @@ def test_empty_text_gives_zero_rows() -> None:
 
 
 def test_empty_vocabulary_adds_no_features() -> None:
-    featurizer = build(CountVectorsFeaturizer)
+    featurizer = build(CountVectorsTrainer)
     featurizer.train([Message("")], data())
     message = Message("anything")
     featurizer.process(message)
@@ -87,5 +88,17 @@ def test_persisted_vocabulary_is_json(tmp_path: Path) -> None:
     _, featurizer = _trained(analyzer="char", max_ngram=2)
     featurizer.persist(tmp_path)
     loaded = CountVectorsFeaturizer.load(tmp_path, featurizer.config)
-    assert loaded.vocabulary == featurizer.vocabulary
+    assert loaded.vocabulary == featurizer.vocabulary and featurizer.name == loaded.name
     assert (tmp_path / "vocabulary.json").read_text(encoding="utf-8").startswith("{")
+
+
+def test_english_stop_words_are_resolved_at_training_and_persisted(tmp_path: Path) -> None:
+    tokenizer, featurizer = _trained(stop_words="english", max_ngram=2)
+    assert "a" not in featurizer.vocabulary and "book table" in featurizer.vocabulary
+    featurizer.persist(tmp_path)
+    loaded = CountVectorsFeaturizer.load(tmp_path, featurizer.config)
+    message = Message("book a table")
+    tokenizer.process(message)
+    loaded.process(message)
+    (features,) = message.features
+    assert features.sentence[0, loaded.vocabulary["book table"]] == 1

@@ -1,4 +1,9 @@
-"""The scikit-learn-free n-gram analyzer and vocabulary fitting equal scikit-learn's."""
+"""The serving-side analyzer equals scikit-learn's, and the trainer fits like scikit-learn.
+
+The trainer (``count_vectors_trainer``) fits the vocabulary with scikit-learn from the
+featurizer's options; the serving analyzer then counts n-grams of new text exactly as
+scikit-learn's ``transform`` would.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ import numpy as np
 import pytest
 
 from myna.nlu.features import sparse_rows
-from myna.nlu.featurizers.ngrams import Analyzer, count_row, fit_vocabulary
+from myna.nlu.featurizers.count_vectors import CountVectorsConfig
+from myna.nlu.featurizers.count_vectors_trainer import fit_vocabulary
+from myna.nlu.featurizers.ngrams import WORD_TOKEN_PATTERN, Analyzer, count_row
 
 text = pytest.importorskip("sklearn.feature_extraction.text")
 
@@ -42,8 +49,14 @@ SETTINGS: list[dict[str, Any]] = [
 
 
 def _reference(settings: dict[str, Any]) -> Any:
-    pattern = {"token_pattern": r"(?u)\b\w+\b"} if settings["analyzer"] == "word" else {}
+    pattern = {"token_pattern": WORD_TOKEN_PATTERN} if settings["analyzer"] == "word" else {}
     return text.CountVectorizer(**pattern, **settings)
+
+
+def _config(settings: dict[str, Any]) -> CountVectorsConfig:
+    options = {key: value for key, value in settings.items() if key != "ngram_range"}
+    low, high = settings.get("ngram_range", (1, 1))
+    return CountVectorsConfig(min_ngram=low, max_ngram=high, **options)
 
 
 def _ours(settings: dict[str, Any]) -> Analyzer:
@@ -63,12 +76,7 @@ def test_vocabulary_and_counts_equal_scikit_learn(settings: dict[str, Any]) -> N
     reference = _reference(settings)
     expected = reference.fit_transform(CORPUS).toarray()
     analyzer = _ours(settings)
-    vocabulary = fit_vocabulary(
-        [analyzer(doc) for doc in CORPUS],
-        min_df=settings.get("min_df", 1),
-        max_df=settings.get("max_df", 1.0),
-        max_features=settings.get("max_features"),
-    )
+    vocabulary = fit_vocabulary(CORPUS, _config(settings))
     assert vocabulary == {term: int(i) for term, i in reference.vocabulary_.items()}
     for documents, reference_counts in [
         (CORPUS, expected),
@@ -87,10 +95,23 @@ def test_analyzer_output_equals_scikit_learn(settings: dict[str, Any]) -> None:
         assert _ours(settings)(document) == reference(document)
 
 
+def test_english_stop_words_are_scikit_learns() -> None:
+    settings = {"analyzer": "word", "ngram_range": (1, 2), "stop_words": "english"}
+    reference = _reference(settings).fit(CORPUS)
+    assert fit_vocabulary(CORPUS, _config(settings)) == {
+        term: int(i) for term, i in reference.vocabulary_.items()
+    }
+    words = frozenset(text.ENGLISH_STOP_WORDS)
+    ours = Analyzer(min_ngram=1, max_ngram=2, stop_words=words)
+    for document in CORPUS:
+        assert ours(document) == reference.build_analyzer()(document)
+
+
 def test_nothing_to_learn_gives_an_empty_vocabulary() -> None:
-    assert fit_vocabulary([[], []]) == {}
+    assert fit_vocabulary(["", "!"], CountVectorsConfig()) == {}
+    assert fit_vocabulary(["a b", "c"], CountVectorsConfig(min_df=2)) == {}
 
 
 def test_contradictory_document_frequencies_are_refused() -> None:
     with pytest.raises(ValueError, match="max_df"):
-        fit_vocabulary([["a"], ["b"]], min_df=2, max_df=1)
+        fit_vocabulary(["a", "b"], CountVectorsConfig(min_df=2, max_df=1))

@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 from nlu_helpers import data, example, lookup_table, regex, spec
 
+from myna.nlu.classifiers.keyword import KeywordIntentClassifier
 from myna.nlu.features import sparse_index_features
 from myna.nlu.pipeline import Pipeline
+from myna.nlu.registry import NLU_TRAINERS
 from myna.project.errors import ProjectError, Source
 
 SPECS = [
@@ -132,3 +134,41 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
     (tmp_path / "pipeline.json").write_text('{"format": 99}', encoding="utf-8")
     with pytest.raises(ValueError, match="format 99"):
         Pipeline.load(tmp_path)
+
+
+class KeywordTrainer(KeywordIntentClassifier):
+    """A stand-in training class, registered in NLU_TRAINERS by the test below."""
+
+    @property
+    def name(self) -> str:
+        return KeywordIntentClassifier.__name__
+
+
+def test_training_uses_the_trainer_class_and_loading_the_serving_class(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(NLU_TRAINERS, "KeywordIntentClassifier", f"{__name__}:KeywordTrainer")
+    pipeline = _trained()
+    assert type(pipeline.components[5]) is KeywordTrainer
+    pipeline.persist(tmp_path / "nlu")
+    loaded = Pipeline.load(tmp_path / "nlu")
+    assert type(loaded.components[5]) is KeywordIntentClassifier
+    assert loaded.parse("hello")["intent"] == pipeline.parse("hello")["intent"]
+
+
+def test_bad_option_of_a_trainer_names_the_rasa_component(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(NLU_TRAINERS, "KeywordIntentClassifier", f"{__name__}:KeywordTrainer")
+    with pytest.raises(ProjectError, match="for KeywordIntentClassifier"):
+        Pipeline.from_specs([spec("KeywordIntentClassifier", {"case_sensitiv": True})])
+
+
+class RefusingTrainer(KeywordTrainer):
+    def __init__(self, config: object) -> None:
+        raise ValueError("KeywordIntentClassifier: the model directory is missing")
+
+
+def test_a_trainer_refusing_its_options_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(NLU_TRAINERS, "KeywordIntentClassifier", f"{__name__}:RefusingTrainer")
+    with pytest.raises(ProjectError, match="model directory is missing") as caught:
+        Pipeline.from_specs([spec("KeywordIntentClassifier")])
+    assert caught.value.source == Source("config.yml", 3)

@@ -10,10 +10,12 @@ import pytest
 from myna.nlu.component import Component
 from myna.nlu.registry import (
     NLU_COMPONENTS,
+    NLU_TRAINERS,
     UnknownComponentError,
     UnsupportedComponentError,
     known_names,
     lookup,
+    lookup_trainer,
 )
 
 
@@ -24,6 +26,21 @@ def test_every_entry_resolves_to_a_component_of_that_name(name: str) -> None:
     component = lookup(name)
     assert issubclass(component, Component)
     assert component.__name__ == name
+
+
+@pytest.mark.parametrize("name", sorted(NLU_TRAINERS))
+def test_every_trainer_extends_the_serving_class_and_keeps_its_name(name: str) -> None:
+    serving, trainer = lookup(name), lookup_trainer(name)
+    assert trainer is not serving and issubclass(trainer, serving)
+    assert trainer(serving.Config()).name == name
+
+
+def test_lookup_trainer_falls_back_to_the_serving_class() -> None:
+    assert lookup_trainer("WhitespaceTokenizer") is lookup("WhitespaceTokenizer")
+    with pytest.raises(UnsupportedComponentError):
+        lookup_trainer("SpacyTokenizer")
+    with pytest.raises(UnknownComponentError):
+        lookup_trainer("Zzz")
 
 
 def test_unknown_name_suggests_and_lists_known_ones() -> None:

@@ -76,7 +76,6 @@ def test_absent_or_empty_sections_are_auto_configured(tmp_path: Path, sections: 
     assert _names(config.policies) == [
         "MemoizationPolicy",
         "RulePolicy",
-        "UnexpecTEDIntentPolicy",
         "TEDPolicy",
     ]
 

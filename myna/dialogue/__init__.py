@@ -1,0 +1,1 @@
+"""Dialogue management: states, training trackers, policies and the policy ensemble."""

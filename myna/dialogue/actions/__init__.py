@@ -1,0 +1,1 @@
+"""Actions the engine runs: defaults, responses, forms, and custom actions via a port."""

@@ -1,0 +1,1 @@
+"""Dialogue policies; look them up by Rasa name through `myna.dialogue.policies.registry`."""

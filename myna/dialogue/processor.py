@@ -1,0 +1,228 @@
+"""`MessageProcessor`: the message loop of dialogue-semantics.md §1, top to bottom.
+
+message → session check → NLU → `user` event → slot extraction → predict and run
+actions until one listens → append the turn's new events to the store.
+
+Each conversation is handled one request at a time (`ConversationLocks`); different
+conversations run concurrently. A turn works on a tracker in memory and appends its
+events to the store only once it has completed, so a failure leaves the store as it was
+(`ConversationError`). Reminder scheduling is not done here (a later scheduler's job).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from myna.actions.executor import ActionExecutor
+from myna.dialogue.actions.base import ResponseGenerator
+from myna.dialogue.ensemble import PolicyEnsemble, max_number_of_predictions
+from myna.dialogue.message import NLUParser, UserMessage, parse_message, user_event
+from myna.dialogue.processor_errors import (
+    ConversationError,
+    ConversationNotFoundError,
+    NoDialogueModelError,
+    ProcessorError,
+    UnknownIntentError,
+)
+from myna.dialogue.processor_locks import ConversationLocks
+from myna.dialogue.processor_loop import ActionResolver, DialogueLoop
+from myna.dialogue.processor_turn import Decision, Turn
+from myna.dialogue.session import needs_session_start
+from myna.events import Event, SessionStarted, UserUttered
+from myna.project.domain import Domain
+from myna.stores.base import TrackerStore, latest_session
+from myna.tracker import EventVerbosity, Tracker
+
+COLLECTOR_CHANNEL = "collector"
+
+
+class MessageProcessor:
+    """Handles user messages and the conversation requests of the HTTP API."""
+
+    def __init__(
+        self,
+        domain: Domain,
+        nlu: NLUParser | None,
+        ensemble: PolicyEnsemble | None,
+        store: TrackerStore,
+        nlg: ResponseGenerator,
+        action_resolver: ActionResolver,
+        executor: ActionExecutor | None,
+        model_id: str,
+        assistant_id: str,
+        clock: Callable[[], float] = time.time,
+        max_predictions: int | None = None,
+    ) -> None:
+        """`ensemble` None: an NLU-only model. `max_predictions` None: from the env."""
+        self.domain = domain
+        self.nlu = nlu
+        self.store = store
+        self.model_id = model_id
+        self.assistant_id = assistant_id
+        self.clock = clock
+        self.loop = DialogueLoop(
+            domain,
+            ensemble,
+            nlg,
+            action_resolver,
+            executor,
+            max_predictions or max_number_of_predictions(),
+        )
+        self.locks = ConversationLocks()
+
+    # The message loop
+
+    async def handle_message(
+        self, message: UserMessage, output_channel: str = COLLECTOR_CHANNEL
+    ) -> list[dict[str, Any]]:
+        """Handle one user message; the bot messages of the turn, in order."""
+        async with self._turn(message.sender_id) as turn:
+            await self._log_message(turn, message, output_channel)
+            if self.loop.ensemble is not None:
+                await self.loop.extract_slots(turn, output_channel)
+                await self.loop.predict_and_run(turn, output_channel)
+        return turn.messages
+
+    async def log_message(
+        self, message: UserMessage, output_channel: str = COLLECTOR_CHANNEL
+    ) -> Tracker:
+        """Log a message (session check, NLU) and extract slots, predicting no action."""
+        async with self._turn(message.sender_id) as turn:
+            await self._log_message(turn, message, output_channel)
+            await self.loop.extract_slots(turn, output_channel)
+        return turn.tracker
+
+    async def trigger_intent(
+        self,
+        sender_id: str,
+        intent: str,
+        entities: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None,
+        output_channel: str = COLLECTOR_CHANNEL,
+    ) -> list[dict[str, Any]]:
+        """Inject an external user message for `intent`, then extract slots and predict."""
+        if intent not in self.domain.intent_names:
+            raise UnknownIntentError(intent)
+        self._require_policies()
+        async with self._turn(sender_id) as turn:
+            await self._check_session(turn, output_channel, None)
+            channel = turn.tracker.latest_input_channel
+            turn.log([UserUttered.external(intent, entities, channel)])
+            await self.loop.extract_slots(turn, output_channel)
+            await self.loop.predict_and_run(turn, output_channel)
+        return turn.messages
+
+    async def predict_next(self, sender_id: str) -> dict[str, Any]:
+        """Scores for every action (best first), the winning policy, and the tracker.
+
+        Runs no action, but saves a session start if one was due.
+        """
+        ensemble = self._require_policies()
+        async with self._turn(sender_id, must_exist=True) as turn:
+            await self._check_session(turn, COLLECTOR_CHANNEL, None)
+            prediction = ensemble.predict(turn.tracker, self.domain)
+        scores = [
+            {"action": name, "score": score}
+            for name, score in zip(self.domain.action_names, prediction.probabilities, strict=True)
+        ]
+        scores.sort(key=lambda item: (-item["score"], item["action"]))
+        return {
+            "scores": scores,
+            "policy": prediction.policy_name,
+            "confidence": prediction.confidence,
+            "tracker": turn.tracker.current_state(EventVerbosity.AFTER_RESTART),
+        }
+
+    async def execute_action(
+        self,
+        sender_id: str,
+        action_name: str,
+        output_channel: str = COLLECTOR_CHANNEL,
+        policy: str | None = None,
+        confidence: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run one named action (no prediction loop afterwards); its bot messages."""
+        async with self._turn(sender_id, must_exist=True) as turn:
+            await self._check_session(turn, output_channel, None)
+            decision = Decision(action_name, policy, confidence)
+            await self.loop.run_action(turn, decision, output_channel)
+        return turn.messages
+
+    # Conversation history
+
+    async def get_tracker(self, sender_id: str) -> Tracker:
+        """The full history (all sessions); an unknown id gets an unsaved session start."""
+        events = await self.store.retrieve(sender_id)
+        turn = self._new_turn(sender_id, events or [])
+        if not events:
+            await self.loop.start_session(turn, COLLECTOR_CHANNEL, None)
+        return turn.tracker
+
+    async def append_events(
+        self, sender_id: str, events: Sequence[Event], output_channel: str = COLLECTOR_CHANNEL
+    ) -> Tracker:
+        """Append events (timestamps kept, metadata stamped); the full tracker.
+
+        A new conversation first gets a session start unless `events` begin with
+        `session_started`.
+        """
+        async with self._turn(sender_id, full_history=True) as turn:
+            starts_session = bool(events) and isinstance(events[0], SessionStarted)
+            if not turn.tracker.events and not starts_session:
+                await self.loop.start_session(turn, output_channel, None)
+            turn.log(events, restamp=False)
+        return turn.tracker
+
+    async def replace_events(self, sender_id: str, events: Sequence[Event]) -> Tracker:
+        """Make `events` the whole history, as given; the tracker they make."""
+        async with self.locks.hold(sender_id):
+            await self.store.replace(sender_id, events)
+        return self._tracker(sender_id, events)
+
+    # Helpers
+
+    @asynccontextmanager
+    async def _turn(
+        self, sender_id: str, *, full_history: bool = False, must_exist: bool = False
+    ) -> AsyncIterator[Turn]:
+        """Hold the conversation, load it, and save what the turn logged once it is done."""
+        async with self.locks.hold(sender_id):
+            events = await self.store.retrieve(sender_id) or []
+            if must_exist and not events:
+                raise ConversationNotFoundError(sender_id)
+            turn = self._new_turn(sender_id, events if full_history else latest_session(events))
+            try:
+                yield turn
+                if turn.new_events:
+                    await self.store.append(sender_id, turn.new_events)
+            except ProcessorError:
+                raise
+            except Exception as error:
+                raise ConversationError(sender_id, error) from error
+
+    def _tracker(self, sender_id: str, events: Sequence[Event]) -> Tracker:
+        return Tracker(sender_id, self.domain.slot_initial_values(), events)
+
+    def _new_turn(self, sender_id: str, events: Sequence[Event]) -> Turn:
+        tracker = self._tracker(sender_id, events)
+        return Turn(tracker, self.clock, self.model_id, self.assistant_id)
+
+    def _require_policies(self) -> PolicyEnsemble:
+        if self.loop.ensemble is None:
+            raise NoDialogueModelError()
+        return self.loop.ensemble
+
+    async def _check_session(
+        self, turn: Turn, channel: str, metadata: dict[str, Any] | None
+    ) -> None:
+        if needs_session_start(turn.tracker, self.domain.session_config, turn.now()):
+            await self.loop.start_session(turn, channel, metadata)
+
+    async def _log_message(self, turn: Turn, message: UserMessage, channel: str) -> None:
+        """Session check, NLU, and the `user` event."""
+        await self._check_session(turn, channel, message.metadata)
+        parse_data = await asyncio.to_thread(parse_message, message, self.nlu)
+        turn.log([user_event(message, parse_data, turn.now())])

@@ -1,0 +1,186 @@
+"""What DIETClassifier and ResponseSelector share at serving time (onnxruntime + numpy).
+
+Both are a DIET network over the message's features (``myna.nlu.diet``): the component
+turns ``message.features`` into DIET's row layout (tokens, then the sentence row), runs the
+exported ONNX graph and renders the prediction its own way. Their training halves live in
+``myna.nlu.classifiers.diet_training`` (torch), which builds the same rows from the
+training messages with ``build_training_set``.
+
+Long messages: only the first ``MAX_TOKENS`` tokens go through the network (the sentence
+row still summarises the whole text), so the cost of a message stays bounded; entities
+are looked for in those tokens only.
+
+A trained component's folder holds the exported model (``myna.nlu.diet.artifacts``) and
+``component.json``: what the component needs besides the model (e.g. the responses of a
+ResponseSelector, the measured cost of int8 quantization).
+"""
+
+from __future__ import annotations
+
+import shutil
+from abc import abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy as np
+
+from myna.nlu.component import Component, ComponentConfig, load_json, save_json
+from myna.nlu.diet.artifacts import METADATA_FILE
+from myna.nlu.diet.bilou import TagScheme, encode_entities, schemes_from_entities
+from myna.nlu.diet.config import DIETConfig
+from myna.nlu.diet.data import DIETDims, DIETExample, stack_rows
+from myna.nlu.diet.runtime import DIETPrediction, DIETRuntime
+from myna.nlu.features import (
+    PADDING_INDEX,
+    Features,
+    dense_features,
+    sparse_feature_width,
+    sparse_index_features,
+)
+from myna.nlu.message import Message
+
+if TYPE_CHECKING:
+    from myna.project.nlu import NLUData, NLUExample
+
+MAX_TOKENS = 512
+COMPONENT_FILE = "component.json"
+# DIETConfig fields of a component config; weight_sparsity is already in connection_density.
+_MODEL_FIELDS = frozenset(DIETConfig.model_fields) - {"weight_sparsity"}
+
+
+@dataclass
+class TrainingSet:
+    """DIET rows of the training messages, the label and tag names, the network's sizes."""
+
+    examples: list[DIETExample]
+    labels: tuple[str, ...]
+    schemes: dict[str, TagScheme]
+    dims: DIETDims
+
+
+def _selected(message: Message, featurizers: Sequence[str]) -> list[Features]:
+    if not featurizers:
+        return message.features
+    return [f for f in message.features if f.origin in featurizers]
+
+
+def message_rows(message: Message, featurizers: Sequence[str] = ()) -> DIETExample | None:
+    """The message's features in DIET's layout (at most MAX_TOKENS tokens + the sentence row).
+
+    None for a message without tokens (empty text): DIET predicts nothing for it.
+    """
+    if not message.tokens:
+        return None
+    features = _selected(message, featurizers)
+    n = min(len(message.tokens), MAX_TOKENS)
+    if any(f.is_sparse for f in features):
+        layout = sparse_index_features(features)
+        indices = stack_rows(layout.indices[:n], layout.sentence_indices, PADDING_INDEX)
+        values = stack_rows(layout.values[:n], layout.sentence_values, 0.0)
+    else:
+        indices = np.full((n + 1, 1), PADDING_INDEX, dtype=np.int64)
+        values = np.zeros((n + 1, 1), dtype=np.float32)
+    dense = dense_features(features)
+    rows = None if dense is None else stack_rows(dense[0][:n], dense[1], 0.0)
+    return DIETExample(indices=indices, values=values, dense=rows)
+
+
+def _entity_dicts(example: NLUExample) -> list[dict[str, Any]]:
+    return [
+        {"entity": e.entity, "start": e.start, "end": e.end, "role": e.role, "group": e.group}
+        for e in example.entities
+    ]
+
+
+def entity_schemes(messages: Sequence[Message], bilou: bool) -> dict[str, TagScheme]:
+    """Tag schemes of the gold entities; empty when the training data has none."""
+    entities = [_entity_dicts(m.example) for m in messages if m.example is not None]
+    if not any(entities):
+        return {}
+    return schemes_from_entities(entities, bilou)
+
+
+def build_training_set(
+    messages: Sequence[Message],
+    label_of: Callable[[NLUExample], str],
+    labels: Sequence[str],
+    schemes: Mapping[str, TagScheme],
+    featurizers: Sequence[str] = (),
+) -> TrainingSet:
+    """DIET rows (intent ids, BILOU tags) of the training messages that have tokens.
+
+    ``labels`` empty means no intent head (``intent_id`` -1), ``schemes`` empty no tag head.
+    """
+    ids = {label: index for index, label in enumerate(labels)}
+    examples: list[DIETExample] = []
+    for message in messages:
+        rows = message_rows(message, featurizers)
+        if rows is None or message.example is None:
+            continue
+        if ids:
+            rows.intent_id = ids[label_of(message.example)]
+        if schemes:
+            spans = [(t.start, t.end) for t in message.tokens[: rows.n_rows - 1]]
+            tags = encode_entities(spans, _entity_dicts(message.example), schemes)
+            rows.tags = {head: np.array(ids, dtype=np.int64) for head, ids in tags.items()}
+        examples.append(rows)
+    first = examples[0] if examples else None
+    dims = DIETDims(
+        sparse_size=sparse_feature_width(_selected(messages[0], featurizers)) if messages else 0,
+        dense_size=0 if first is None or first.dense is None else int(first.dense.shape[1]),
+        n_intents=len(labels),
+        **{f"n_{head}_tags": len(scheme) for head, scheme in schemes.items()},
+    )
+    return TrainingSet(examples, tuple(labels), dict(schemes), dims)
+
+
+class DIETComponent(Component):
+    """A component backed by an exported DIET model; subclasses render its prediction."""
+
+    config: DIETConfig
+
+    def __init__(
+        self,
+        config: ComponentConfig,
+        runtime: DIETRuntime | None = None,
+        model_dir: Path | None = None,
+        state: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(config)
+        self.runtime = runtime
+        self.model_dir = model_dir
+        self.state: dict[str, Any] = dict(state or {})
+
+    @abstractmethod
+    def training_set(self, messages: Sequence[Message], training_data: NLUData) -> TrainingSet:
+        """The DIET rows, labels and tag schemes this component learns from."""
+
+    def model_config(self) -> DIETConfig:
+        """The component's options the DIET network knows (without component extras)."""
+        return DIETConfig.model_validate(self.config.model_dump(include=set(_MODEL_FIELDS)))
+
+    def predict(self, message: Message) -> tuple[DIETPrediction, int] | None:
+        """The prediction for one message and how many of its tokens the model saw."""
+        if self.runtime is None:
+            return None
+        rows = message_rows(message, self.config.featurizers)
+        if rows is None:
+            return None
+        mask = np.ones((1, rows.n_rows), dtype=bool)
+        dense = None if rows.dense is None else rows.dense[None]
+        prediction = self.runtime.predict(rows.indices[None], rows.values[None], mask, dense)
+        return prediction, rows.n_rows - 1
+
+    def persist(self, directory: Path) -> None:
+        if self.model_dir is not None:
+            shutil.copytree(self.model_dir, directory, dirs_exist_ok=True)
+        save_json(directory, COMPONENT_FILE, self.state)
+
+    @classmethod
+    def load(cls, directory: Path, config: ComponentConfig) -> Self:
+        trained = (directory / METADATA_FILE).exists()
+        runtime = DIETRuntime.load(directory) if trained else None
+        state = load_json(directory, COMPONENT_FILE)
+        return cls(config, runtime, directory if trained else None, state)

@@ -1,0 +1,1 @@
+"""Response selectors: pick the response of a retrieval intent."""

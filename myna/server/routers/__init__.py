@@ -1,0 +1,1 @@
+"""One APIRouter per surface: health, REST channel, model API, conversations API."""

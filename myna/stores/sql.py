@@ -1,0 +1,123 @@
+"""`SQLTrackerStore`: Rasa's `events` table through SQLAlchemy (SQLite, PostgreSQL, ...).
+
+One row per event: `id` (insertion order), `sender_id`, `type_name`, `timestamp`,
+`intent_name` (user events), `action_name` (action events) and `data` (the event JSON),
+so a database written by Rasa's SQL tracker store can be read and vice versa.
+
+The synchronous engine runs in a worker thread (`asyncio.to_thread`); each `append` and
+`replace` is one transaction. Appends are not de-duplicated: two identical events (same
+content and timestamp, e.g. a repeated slot under a coarse clock) are both real history,
+and a content key would need a column Rasa's layout does not have. The processor appends
+a turn's events once, after the whole turn succeeded, so nothing is retried into doubles.
+"""
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    insert,
+    make_url,
+    select,
+)
+from sqlalchemy.pool import StaticPool
+
+from myna.events import ActionExecuted, Event, UserUttered
+from myna.stores.base import event_from_json, event_to_json
+
+_metadata = MetaData()
+
+EVENTS_TABLE = Table(
+    "events",
+    _metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("type_name", String(255), nullable=False),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # One shared connection, or every thread would see its own empty database.
+        return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _row(sender_id: str, event: Event) -> dict[str, Any]:
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": event.timestamp,
+        "intent_name": event.intent_name if isinstance(event, UserUttered) else None,
+        "action_name": event.name if isinstance(event, ActionExecuted) else None,
+        "data": event_to_json(event),
+    }
+
+
+class SQLTrackerStore:
+    """Conversations in the `events` table of the database at `url` (created if missing)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine = _engine(url)
+        _metadata.create_all(self._engine)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    async def retrieve(self, sender_id: str) -> list[Event] | None:
+        return await asyncio.to_thread(self._retrieve, sender_id)
+
+    async def append(self, sender_id: str, events: Sequence[Event]) -> None:
+        rows = [_row(sender_id, event) for event in events]
+        if rows:
+            await asyncio.to_thread(self._write, sender_id, rows, False)
+
+    async def replace(self, sender_id: str, events: Sequence[Event]) -> None:
+        rows = [_row(sender_id, event) for event in events]
+        await asyncio.to_thread(self._write, sender_id, rows, True)
+
+    async def keys(self) -> list[str]:
+        return await asyncio.to_thread(self._keys)
+
+    def _retrieve(self, sender_id: str) -> list[Event] | None:
+        query = (
+            select(EVENTS_TABLE.c.data)
+            .where(EVENTS_TABLE.c.sender_id == sender_id)
+            .order_by(EVENTS_TABLE.c.id)
+        )
+        with self._engine.connect() as connection:
+            texts = connection.execute(query).scalars().all()
+        return [event_from_json(text) for text in texts] or None
+
+    def _write(self, sender_id: str, rows: list[dict[str, Any]], replace: bool) -> None:
+        with self._engine.begin() as connection:
+            if replace:
+                _delete_conversation(connection, sender_id)
+            if rows:
+                connection.execute(insert(EVENTS_TABLE), rows)
+
+    def _keys(self) -> list[str]:
+        query = select(EVENTS_TABLE.c.sender_id).distinct().order_by(EVENTS_TABLE.c.sender_id)
+        with self._engine.connect() as connection:
+            return list(connection.execute(query).scalars().all())
+
+
+def _delete_conversation(connection: Connection, sender_id: str) -> None:
+    connection.execute(delete(EVENTS_TABLE).where(EVENTS_TABLE.c.sender_id == sender_id))
