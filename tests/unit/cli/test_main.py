@@ -50,7 +50,18 @@ def test_every_command_has_help(command: list[str]) -> None:
         (["shell", "nlu"], ["--model"]),
         (["run"], ["--model", "--enable-api", "--port", "--auth-token", "--jwt-secret", "--cors"]),
         (["test", "nlu"], ["--nlu", "--cross-validation", "--folds", "--out"]),
-        (["test", "core"], ["--stories"]),
+        (
+            ["test", "core"],
+            [
+                "--model",
+                "--stories",
+                "--out",
+                "--endpoints",
+                "--actions",
+                "--fail-on-prediction-errors",
+            ],
+        ),
+        (["test"], ["--model", "--stories", "--nlu", "--out", "--fail-on-prediction-errors"]),
         (["data", "validate"], ["--domain", "--data", "--config", "--fail-on-warnings"]),
     ],
 )
@@ -69,7 +80,9 @@ BUILT = [
     ["train", "nlu"],
     ["shell"],
     ["shell", "nlu"],
+    ["test"],
     ["test", "nlu"],
+    ["test", "core"],
 ]
 
 

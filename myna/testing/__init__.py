@@ -1,0 +1,1 @@
+"""Evaluation of a trained assistant on test stories (`myna test core`)."""
