@@ -129,7 +129,13 @@ class EncoderLayer(nn.Module):
             need_weights=False,
         )
         hidden = inputs + self.dropout(attended)
-        return hidden + self.dropout(self.ffn(self.ffn_norm(hidden)))
+        if not self.training:
+            return hidden + self.dropout(self.ffn(self.ffn_norm(hidden)))
+        # Training: the feed-forward block (2/3 of a layer's work) runs on the real rows
+        # only; padding rows keep their attention output, which nothing downstream reads.
+        real = ~padding
+        rows = hidden[real]
+        return hidden.index_put((real,), rows + self.dropout(self.ffn(self.ffn_norm(rows))))
 
 
 def positional_encoding(length: int, size: int, device: torch.device) -> torch.Tensor:

@@ -168,7 +168,11 @@ class DIETModel(nn.Module):
         return loss
 
     def _tag_loss(
-        self, hidden: torch.Tensor, batch: TensorBatch, counts: dict[str, float]
+        self,
+        hidden: torch.Tensor,
+        batch: TensorBatch,
+        counts: dict[str, float],
+        tag_metrics: bool,
     ) -> torch.Tensor:
         tokens = token_mask(batch.mask)
         loss = torch.zeros(())
@@ -176,22 +180,26 @@ class DIETModel(nn.Module):
             logits = self.tag_logits[head](hidden)
             gold = batch.tags[head]
             loss = loss + self.crfs[head].nll(logits, gold, tokens).mean()
-            if head == "entity":
+            if head == "entity" and tag_metrics:
                 predicted = self.crfs[head].decode(logits.detach(), tokens)
                 counts["tag_true_positive"] = float(((predicted == gold) & (gold > 0)).sum())
                 counts["tag_predicted"] = float(((predicted > 0) & tokens).sum())
                 counts["tag_gold"] = float(((gold > 0) & tokens).sum())
         return loss
 
-    def loss(self, batch: TensorBatch) -> LossOutput:
-        """Training loss (intent + tag heads + L2) and metric counts for `batch`."""
+    def loss(self, batch: TensorBatch, tag_metrics: bool = True) -> LossOutput:
+        """Training loss (intent + tag heads + L2) and metric counts for `batch`.
+
+        `tag_metrics=False` skips the entity Viterbi decode behind the tag F1 counts (a
+        [B, n, n] max per token with many tags): nobody sees them when no bar is shown.
+        """
         counts: dict[str, float] = {}
         hidden = self.encode(batch.indices, batch.values, batch.mask, batch.dense)
         total = torch.zeros(())
         if self.intents:
             total = total + self._intent_loss(hidden, batch, counts)
         if self.heads:
-            total = total + self._tag_loss(hidden, batch, counts)
+            total = total + self._tag_loss(hidden, batch, counts, tag_metrics)
         weights = [p for name, p in self.named_parameters() if p.dim() > 1 and "crfs" not in name]
         total = total + l2_penalty(weights, self.config.regularization_constant)
         counts["loss_sum"] = float(total.detach()) * batch.indices.shape[0]

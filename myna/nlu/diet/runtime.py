@@ -2,7 +2,7 @@
 
 `DIETRuntime.load(directory)` opens an exported model (see `myna.nlu.diet.artifacts`);
 `predict` takes a padded batch in the layout of `myna.nlu.diet.data` and returns the intent
-ranking and, per tag head, the Viterbi tags of the token rows with their CRF marginals.
+ranking and, per tag head, the Viterbi tags of the token rows with their confidences.
 """
 
 from collections.abc import Sequence
@@ -30,7 +30,8 @@ class DIETPrediction:
 
     `intent_ids`/`intent_confidences` [B, r] are sorted by confidence (r = ranking_length,
     or all intents when it is 0). `tags[head][b]` holds the tag ids of example b's tokens
-    (the sentence row excluded), `tag_confidences[head][b]` their marginal probabilities.
+    (the sentence row excluded), `tag_confidences[head][b]` their confidences (Rasa's, see
+    `myna.nlu.diet.crf`).
     """
 
     intent_ids: np.ndarray

@@ -1,10 +1,18 @@
 """Linear-chain CRF in torch (training): negative log-likelihood and batched Viterbi.
 
 Same scoring as `myna.nlu.diet.crf`. Masks are prefix masks [B, T] (True on real tokens).
+
+The forward algorithm runs in exp space: each step is one [B, n] x [n, n] matrix product
+with shifted `exp(alpha)` and `exp(transitions)` instead of a [B, n, n] log-sum-exp, which
+made training with many tags (SNIPS: 157, ATIS: 317) slow and memory hungry. The shifts
+(row max of alpha, column max of the transitions) keep at least one term of each sum at 1;
+a sum that still underflows is floored at `_TINY` (its tag is then unreachable anyway).
 """
 
 import torch
 from torch import nn
+
+_TINY = 1e-30
 
 
 class CRF(nn.Module):
@@ -16,10 +24,14 @@ class CRF(nn.Module):
 
     def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """log Z per sequence [B] by the forward algorithm."""
+        shift = self.transitions.detach().max(dim=0, keepdim=True).values
+        moves = torch.exp(self.transitions - shift)
         alpha = emissions[:, 0]
         for t in range(1, emissions.shape[1]):
-            scores = alpha.unsqueeze(2) + self.transitions + emissions[:, t].unsqueeze(1)
-            alpha = torch.where(mask[:, t : t + 1], torch.logsumexp(scores, dim=1), alpha)
+            top = alpha.detach().max(dim=1, keepdim=True).values
+            summed = (torch.exp(alpha - top) @ moves).clamp_min(_TINY)
+            step = torch.log(summed) + top + shift + emissions[:, t]
+            alpha = torch.where(mask[:, t : t + 1], step, alpha)
         return torch.logsumexp(alpha, dim=1)
 
     def path_score(

@@ -1,4 +1,4 @@
-"""CRF: numpy Viterbi and marginals against brute force and against the torch CRF."""
+"""CRF: numpy Viterbi and confidences against brute force and against the torch CRF."""
 
 import itertools
 
@@ -25,23 +25,40 @@ CASES = [
 ]
 
 
+def softmax(x: np.ndarray) -> np.ndarray:
+    return np.exp(x - x.max()) / np.exp(x - x.max()).sum()
+
+
+def rasa_confidences(emissions: np.ndarray, transitions: np.ndarray) -> np.ndarray:
+    """Rasa's crf_decode confidences, step by step from its definition."""
+    length = emissions.shape[0]
+    scores = [emissions[0].astype(np.float64)]
+    for t in range(1, length):
+        into = scores[-1][:, None] + transitions
+        scores.append(into.max(axis=0) + emissions[t])
+    path = [int(np.argmax(scores[-1]))]
+    for t in range(length - 2, -1, -1):
+        path.insert(0, int(np.argmax(scores[t] + transitions[:, path[0]])))
+
+    confidences = [
+        softmax(scores[t] + transitions[:, path[t + 1]])[path[t]] for t in range(length - 1)
+    ]
+    return np.array([*confidences, softmax(scores[-1])[path[-1]]])
+
+
 @pytest.mark.parametrize(("length", "n_tags", "seed"), CASES)
-def test_viterbi_and_marginals_match_brute_force(length: int, n_tags: int, seed: int) -> None:
+def test_viterbi_and_confidences_match_brute_force(length: int, n_tags: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     emissions = rng.normal(size=(length, n_tags)).astype(np.float32) * 3
     transitions = rng.normal(size=(n_tags, n_tags)).astype(np.float32) * 3
     scores = path_scores(emissions, transitions)
-    decoder = CRFDecoder(transitions)
-    assert tuple(decoder.viterbi(emissions)) == max(scores, key=scores.__getitem__)
-    weights = np.exp(np.array(list(scores.values())) - max(scores.values()))
-    expected = np.zeros((length, n_tags))
-    for path, weight in zip(scores, weights, strict=True):
-        expected[np.arange(length), path] += weight
-    expected /= weights.sum()
-    np.testing.assert_allclose(decoder.marginals(emissions), expected, atol=1e-6)
+    tags, confidences = CRFDecoder(transitions).decode(emissions)
+    assert tuple(tags) == max(scores, key=scores.__getitem__)
+    expected = rasa_confidences(emissions.astype(np.float64), transitions.astype(np.float64))
+    np.testing.assert_allclose(confidences, expected, atol=1e-5)
 
 
-def test_marginals_stay_finite_on_long_sequences() -> None:
+def test_confidences_stay_finite_on_long_sequences() -> None:
     rng = np.random.default_rng(3)
     emissions = rng.normal(size=(300, 6)) * 20
     transitions = rng.normal(size=(6, 6)) * 10
@@ -67,7 +84,7 @@ def test_numpy_decode_matches_torch_decode() -> None:
     decoded = crf.decode(emissions, mask)
     decoder = CRFDecoder(crf.transitions.detach().numpy())
     for row, length in enumerate(lengths):
-        expected = decoder.viterbi(emissions[row, :length].numpy())
+        expected = decoder.decode(emissions[row, :length].numpy())[0]
         assert decoded[row, :length].tolist() == expected.tolist()
         assert decoded[row, length:].eq(0).all()
 
@@ -91,3 +108,21 @@ def test_torch_log_likelihood_is_zero_without_tokens() -> None:
     crf = CRF(3)
     nll = crf.nll(torch.randn(1, 3, 3), torch.zeros(1, 3, dtype=torch.long), torch.zeros(1, 3) > 0)
     assert float(nll[0]) == 0.0
+
+
+def test_torch_log_partition_matches_log_sum_exp_with_many_tags() -> None:
+    torch.manual_seed(2)
+    crf = CRF(157)
+    with torch.no_grad():
+        crf.transitions.normal_(0, 5)
+    emissions = torch.randn(3, 7, 157, dtype=torch.float64) * 10
+    mask = torch.arange(7).unsqueeze(0) < torch.tensor([[7], [4], [1]])
+    alpha = emissions[:, 0]
+    transitions = crf.transitions.detach().double()
+    for t in range(1, 7):
+        step = torch.logsumexp(alpha.unsqueeze(2) + transitions + emissions[:, t].unsqueeze(1), 1)
+        alpha = torch.where(mask[:, t : t + 1], step, alpha)
+    expected = torch.logsumexp(alpha, dim=1)
+    with torch.no_grad():
+        actual = crf.log_partition(emissions.float(), mask).double()
+    torch.testing.assert_close(actual, expected, rtol=1e-5, atol=1e-3)

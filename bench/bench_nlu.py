@@ -1,0 +1,141 @@
+"""Train the seed NLU pipeline on a benchmark dataset, score its test set, time it.
+
+``make bench-nlu DATASET=snips_goo2018|atis [EPOCHS=100]``. The seed pipeline is Rasa's
+default pipeline without the ResponseSelector (the datasets have no retrieval intents),
+DIET seeded; ``EPOCHS`` overrides DIET's epochs for quick runs. Each stage runs in its own
+process, so memory and load time are those of a fresh process:
+
+* train: trains on ``train.yml`` and persists the pipeline (train time, peak RSS);
+* serve: loads it (load time, VmRSS after load), scores ``test.yml`` with
+  ``myna.nlu.evaluation.evaluate``, then times single-message parses (one thread, after
+  warm-up) and a sequential parse of the whole test set (throughput).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from bench_nlu_latency import REPO, specs
+
+from myna.nlu.evaluation import evaluate
+from myna.nlu.pipeline import Pipeline
+from myna.project.nlu import load_nlu
+
+DATASETS = REPO.parent / "shared" / "datasets"
+WARM_UP = 100
+
+
+def vm_rss_mib() -> float:
+    """This process's resident set size now (/proc/self/status VmRSS), MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def artifact_mib(directory: Path) -> float:
+    return sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 2**20
+
+
+def train_stage(dataset: str, epochs: int, model_dir: Path) -> dict[str, Any]:
+    data = load_nlu([DATASETS / dataset / "train.yml"], [])
+    pipeline = Pipeline.from_specs(specs(epochs, quantize=False))
+    load = load_average()
+    started = time.perf_counter()
+    pipeline.train(data)
+    seconds = time.perf_counter() - started
+    pipeline.persist(model_dir)
+    return {
+        "train examples": len(data.examples),
+        "DIET epochs": epochs,
+        "train time s": round(seconds, 1),
+        "train time s/epoch (all components)": round(seconds / epochs, 2),
+        "peak RSS training MiB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "load average at train start": load,
+        "load average at train end": load_average(),
+    }
+
+
+def percentiles(timings: list[float]) -> dict[str, float]:
+    return {
+        "parse p50 ms": round(float(np.percentile(timings, 50)), 3),
+        "parse p99 ms": round(float(np.percentile(timings, 99)), 3),
+    }
+
+
+def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    pipeline = Pipeline.load(model_dir)
+    load_seconds = time.perf_counter() - started
+    rss = vm_rss_mib()
+    test = load_nlu([DATASETS / dataset / "test.yml"], [])
+    with tempfile.TemporaryDirectory() as reports:
+        summary = evaluate(pipeline, test, Path(reports))
+    texts = [example.text for example in test.examples]
+    for text in texts[:WARM_UP]:
+        pipeline.parse(text)
+    timings = []
+    for text in texts:
+        begun = time.perf_counter_ns()
+        pipeline.parse(text)
+        timings.append((time.perf_counter_ns() - begun) / 1e6)
+    begun = time.perf_counter_ns()
+    for text in texts:
+        pipeline.parse(text)
+    throughput = len(texts) / ((time.perf_counter_ns() - begun) / 1e9)
+    return {
+        "test examples": summary.examples,
+        "intent accuracy": round(summary.scores.intent_accuracy, 4),
+        "intent macro-F1": round(summary.scores.intent_macro_f1, 4),
+        "entity micro-F1 (exact span+type)": round(summary.scores.entity_f1 or 0.0, 4),
+        "artifact MiB": round(artifact_mib(model_dir), 2),
+        "model load s (fresh process)": round(load_seconds, 3),
+        "VmRSS after load MiB": round(rss),
+        **percentiles(timings),
+        "throughput msg/s (sequential parse of test set)": round(throughput),
+        "load average at serve end": load_average(),
+    }
+
+
+def run_stage(stage: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Run one stage in a fresh interpreter and return its figures."""
+    command = [sys.executable, __file__, args.dataset, "--stage", stage]
+    command += ["--epochs", str(args.epochs), "--model-dir", str(args.model_dir)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("dataset", choices=sorted(p.name for p in DATASETS.iterdir()))
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--model-dir", type=Path)
+    parser.add_argument("--stage", choices=("all", "train", "serve"), default="all")
+    args = parser.parse_args()
+    args.model_dir = args.model_dir or Path(f"/tmp/myna-bench-nlu-{args.dataset}-{args.epochs}")
+    if args.stage == "train":
+        print(json.dumps(train_stage(args.dataset, args.epochs, args.model_dir)))
+    elif args.stage == "serve":
+        print(json.dumps(serve_stage(args.dataset, args.model_dir)))
+    else:
+        figures = {"dataset": args.dataset, **run_stage("train", args), **run_stage("serve", args)}
+        for name, value in figures.items():
+            print(f"{name:50s} {value}")
+
+
+if __name__ == "__main__":
+    main()
