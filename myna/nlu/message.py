@@ -46,6 +46,8 @@ class Message:
     entities: list[Entity] = field(default_factory=list)
     response_selector: dict[str, Any] | None = None
     example: NLUExample | None = None
+    # Set by the tokenizer: Rasa then answers `text_tokens`, `[]` for an empty text too.
+    tokenized: bool = False
 
     @classmethod
     def from_example(cls, example: NLUExample) -> Message:
@@ -66,7 +68,9 @@ class Message:
             "intent": intent,
             "entities": [dict(entity) for entity in self.entities],
             "intent_ranking": self.intent_ranking,
-            "text_tokens": [[t.start, t.end] for t in self.tokens] if self.tokens else None,
+            "text_tokens": [[t.start, t.end] for t in self.tokens]
+            if self.tokens or self.tokenized
+            else None,
             "response_selector": self.response_selector,
         }
         return {key: value for key, value in result.items() if value is not None}

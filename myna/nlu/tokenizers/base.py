@@ -47,6 +47,7 @@ class Tokenizer(Component):
 
     def process(self, message: Message) -> None:
         message.tokens = self.tokenize(message.text)
+        message.tokenized = True
 
     def intent_tokens(self, intent: str) -> list[Token]:
         """An intent name as label tokens: split on ``intent_split_symbol`` when flagged."""
