@@ -61,3 +61,14 @@ class Action(ABC):
     @abstractmethod
     async def run(self, tracker: Tracker, context: ActionContext) -> list[Event]:
         """Events to append after this action's `action` event; may raise ActionRejection."""
+
+
+class NamedAction(Action):
+    """An action whose name is given when it is built (responses, forms, custom actions)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        return self._name

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from myna.dialogue.actions.base import Action, ActionContext
+from myna.dialogue.actions.base import Action, ActionContext, NamedAction
 from myna.dialogue.actions.fallback import (
     ACTION_LISTEN,
     ASK_AFFIRMATION,
@@ -44,31 +44,20 @@ RULE_SNIPPET = "..."
 REQUESTED_SLOT = "requested_slot"
 
 
-class NoEventsAction(Action):
+class NoEventsAction(NamedAction):
     """Runs and returns nothing: `action_listen`, `action_unlikely_intent`, `...`."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     async def run(self, tracker: Tracker, context: ActionContext) -> list[Event]:
         return []
 
 
-class UtterIfDefinedAction(Action):
+class UtterIfDefinedAction(NamedAction):
     """Says `response` if the domain defines it (silently skipped if not), then `then()`."""
 
     def __init__(self, name: str, response: str, then: Callable[[], list[Event]] = list) -> None:
-        self._name = name
+        super().__init__(name)
         self._response = response
         self._then = then
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     async def run(self, tracker: Tracker, context: ActionContext) -> list[Event]:
         said = utter_response(self._response, tracker, context, required=False)

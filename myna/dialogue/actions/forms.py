@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from myna.dialogue.actions.base import Action, ActionContext, ActionRejection
+from myna.dialogue.actions.base import ActionContext, ActionRejection, NamedAction
 from myna.dialogue.actions.extract_slots import ActionExtractSlots
 from myna.dialogue.actions.registry import action_for_name
 from myna.dialogue.actions.remote import RemoteAction
@@ -55,15 +55,8 @@ def events_since_latest_user_message(tracker: Tracker) -> list[Event]:
     return list(events)
 
 
-class FormAction(Action):
-    """The loop that fills the form's required slots."""
-
-    def __init__(self, form_name: str) -> None:
-        self._name = form_name
-
-    @property
-    def name(self) -> str:
-        return self._name
+class FormAction(NamedAction):
+    """The loop that fills the form's required slots (named after its form)."""
 
     async def run(self, tracker: Tracker, context: ActionContext) -> list[Event]:
         events: list[Event] = []

@@ -18,7 +18,7 @@ from myna.actions.executor import (
     ActionResult,
     ActionServerError,
 )
-from myna.dialogue.actions.base import Action, ActionContext, ActionRejection
+from myna.dialogue.actions.base import ActionContext, ActionRejection, NamedAction
 from myna.events import BotUttered, Event
 from myna.tracker import Tracker
 
@@ -71,15 +71,8 @@ def bot_events_for(
     return [BotUttered.from_response(message) for message in messages if message is not None]
 
 
-class RemoteAction(Action):
+class RemoteAction(NamedAction):
     """A custom action, run by whatever `ActionExecutor` the context carries."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     async def run(self, tracker: Tracker, context: ActionContext) -> list[Event]:
         result = await self._execute(tracker, context)

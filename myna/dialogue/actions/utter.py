@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from myna.dialogue.actions.base import Action, ActionContext
+from myna.dialogue.actions.base import Action, ActionContext, NamedAction
 from myna.events import BotUttered, Event
 from myna.tracker import Tracker
 
@@ -38,15 +38,8 @@ def utter_response(
     return [BotUttered.from_response(message, {"utter_action": response})]
 
 
-class UtterAction(Action):
+class UtterAction(NamedAction):
     """`utter_<name>`: says the domain response of the same name."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     async def run(self, tracker: Tracker, context: ActionContext) -> list[Event]:
         return utter_response(self._name, tracker, context)
@@ -68,15 +61,8 @@ def selected_response_name(action_name: str, parse_data: Mapping[str, Any]) -> s
     return utter_action if isinstance(utter_action, str) else None
 
 
-class RetrievalAction(Action):
+class RetrievalAction(NamedAction):
     """`utter_<retrieval intent>`: says the response the ResponseSelector picked."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     async def run(self, tracker: Tracker, context: ActionContext) -> list[Event]:
         response = selected_response_name(self._name, tracker.latest_message)
