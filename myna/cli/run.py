@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -88,5 +89,13 @@ def run(
     except ValidationError as error:
         fail(f"invalid option: {error.errors()[0]['msg']}")
     assistant = load_assistant(model, load_wiring(endpoints, actions_package, persist=True))
+    # The model's objects live as long as the server: keep the garbage collector from
+    # walking them again on every collection of the objects turns create.
+    gc.collect()
+    gc.freeze()
     err_console.print(f"Serving {assistant.model_path} on http://{interface}:{port}")
+    if enable_api and auth_token is None and jwt_secret is None:
+        err_console.print(
+            "The HTTP API has no --auth-token or --jwt-secret: it answers local clients only."
+        )
     uvicorn.run(create_app(settings, assistant), host=interface, port=port, log_level="info")

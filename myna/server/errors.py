@@ -80,6 +80,16 @@ def not_authorized() -> ApiError:
     )
 
 
+def local_clients_only() -> ApiError:
+    return ApiError(
+        HTTPStatus.FORBIDDEN,
+        "NotAuthorized",
+        "The HTTP API has no --auth-token or --jwt-secret, so it serves local clients only.",
+        None,
+        SECURITY_HELP,
+    )
+
+
 def payload_too_large(limit: int) -> ApiError:
     return ApiError(
         HTTPStatus.REQUEST_ENTITY_TOO_LARGE,

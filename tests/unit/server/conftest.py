@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from server_fakes import FakeAssistant, make_app
+from server_fakes import FakeAssistant, local_client, make_app
 from starlette.testclient import TestClient
 
 
@@ -16,5 +16,5 @@ def assistant() -> FakeAssistant:
 
 @pytest.fixture
 def client(assistant: FakeAssistant) -> Iterator[TestClient]:
-    with TestClient(make_app(assistant)) as test_client:
+    with local_client(make_app(assistant)) as test_client:
         yield test_client

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from shared_paths import golden_dir, shared_dir
+from starlette.testclient import TestClient
 
 from myna.events import ActionExecuted, Event, SessionStarted, UserUttered, events_from_list
 from myna.project.domain import Domain, load_domain
@@ -90,11 +91,20 @@ class FakeAssistant:
         ]
         return self.trackers.get(sender_id) or self._new_tracker(sender_id, fresh)
 
-    async def append_events(self, sender_id: str, events: list[Event], output_channel: str) -> None:
-        self._record("append_events", sender_id, events, output_channel)
+    async def append_events(
+        self,
+        sender_id: str,
+        events: list[Event],
+        output_channel: str,
+        side_effects: bool = False,
+    ) -> None:
+        self._record("append_events", sender_id, events, output_channel, side_effects)
         tracker = await self.get_tracker(sender_id)
         tracker.update_with_events(events)
         self.trackers[sender_id] = tracker
+
+    async def close(self) -> None:
+        self.calls.append(("close", ()))
 
     async def replace_events(self, sender_id: str, events: list[Event]) -> None:
         self._record("replace_events", sender_id, events)
@@ -124,11 +134,19 @@ class FakeAssistant:
         output_channel: str,
         policy: str | None = None,
         confidence: float | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> tuple[list[dict[str, Any]], Tracker]:
         self._record("execute_action", sender_id, action_name, output_channel, policy, confidence)
-        return self.replies["bye"]
+        return self.replies["bye"], await self.get_tracker(sender_id)
 
 
 def make_app(assistant: FakeAssistant, **settings: Any) -> FastAPI:
     """The app with the HTTP API on, serving `assistant` (checked against the port)."""
     return create_app(ServerSettings(**{"enable_api": True, **settings}), assistant)
+
+
+LOCAL_CLIENT = ("127.0.0.1", 50000)
+
+
+def local_client(app: FastAPI, **options: Any) -> TestClient:
+    """A test client calling from the loopback address (the default is `testclient`)."""
+    return TestClient(app, client=LOCAL_CLIENT, **options)

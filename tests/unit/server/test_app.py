@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
-from server_fakes import FakeAssistant, golden, make_app
+from server_fakes import FakeAssistant, golden, local_client, make_app
 from starlette.testclient import TestClient
 
 from myna.server import ServerSettings
@@ -45,7 +45,7 @@ def test_wrong_method_answers_405_in_the_same_shape(client: TestClient) -> None:
 
 
 def test_http_api_is_off_unless_enabled(assistant: FakeAssistant) -> None:
-    client = TestClient(make_app(assistant, enable_api=False))
+    client = local_client(make_app(assistant, enable_api=False))
     assert client.get("/status").status_code == 404
     assert client.post("/webhooks/rest/webhook", json={"message": "hello"}).status_code == 200
 
@@ -61,7 +61,7 @@ def test_cors_headers_are_absent_by_default(client: TestClient) -> None:
 
 
 def test_cors_allows_only_the_configured_origins(assistant: FakeAssistant) -> None:
-    client = TestClient(make_app(assistant, cors_origins=["https://chat.example.org"]))
+    client = local_client(make_app(assistant, cors_origins=["https://chat.example.org"]))
     allowed = client.get("/version", headers={"Origin": "https://chat.example.org"})
     assert allowed.headers["access-control-allow-origin"] == "https://chat.example.org"
     other = client.get("/version", headers={"Origin": "https://evil.example.org"})
@@ -91,7 +91,7 @@ def test_body_over_the_limit_is_refused_with_413_json(client: TestClient) -> Non
 
 
 def test_chunked_body_over_the_limit_is_refused(assistant: FakeAssistant) -> None:
-    client = TestClient(make_app(assistant, max_body_bytes=10))
+    client = local_client(make_app(assistant, max_body_bytes=10))
     chunks = iter([b'{"message":', b' "hello world"}'])
     response = client.post("/webhooks/rest/webhook", content=chunks)
     assert response.status_code == 413
@@ -101,7 +101,7 @@ def test_chunked_body_over_the_limit_is_refused(assistant: FakeAssistant) -> Non
 
 def test_body_at_the_limit_is_accepted(assistant: FakeAssistant) -> None:
     body = b'{"message": "hello"}'
-    client = TestClient(make_app(assistant, max_body_bytes=len(body)))
+    client = local_client(make_app(assistant, max_body_bytes=len(body)))
     assert client.post("/webhooks/rest/webhook", content=body).status_code == 200
 
 
@@ -142,3 +142,10 @@ def test_settings_refuse_a_blank_token() -> None:
 def test_settings_refuse_an_unusable_jwt_method(method: str) -> None:
     with pytest.raises(ValidationError, match="unsupported JWT method"):
         ServerSettings(jwt_method=method)
+
+
+def test_shutdown_closes_the_assistant(assistant: FakeAssistant) -> None:
+    with local_client(make_app(assistant)) as client:
+        client.get("/webhooks/rest/")
+        assert ("close", ()) not in assistant.calls
+    assert assistant.calls[-1] == ("close", ())

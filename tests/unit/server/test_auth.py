@@ -6,7 +6,7 @@ import time
 
 import jwt
 import pytest
-from server_fakes import FakeAssistant, golden, make_app
+from server_fakes import FakeAssistant, golden, local_client, make_app
 from starlette.testclient import TestClient
 
 TOKEN = "golden-secret"
@@ -32,7 +32,7 @@ def _user(username: str, role: str) -> dict[str, object]:
 
 @pytest.fixture
 def secured(assistant: FakeAssistant) -> TestClient:
-    return TestClient(make_app(assistant, auth_token=TOKEN, jwt_secret=JWT_SECRET))
+    return local_client(make_app(assistant, auth_token=TOKEN, jwt_secret=JWT_SECRET))
 
 
 def test_no_token_answers_the_recorded_401(secured: TestClient) -> None:
@@ -96,10 +96,23 @@ def test_invalid_jwt_is_not_authenticated(secured: TestClient, headers: dict[str
 
 
 def test_jwt_only_server_ignores_query_tokens(assistant: FakeAssistant) -> None:
-    client = TestClient(make_app(assistant, jwt_secret=JWT_SECRET))
+    client = local_client(make_app(assistant, jwt_secret=JWT_SECRET))
     assert client.get("/status", params={"token": TOKEN}).status_code == 401
     assert client.get("/status", headers=_bearer(_user("x", "admin"))).status_code == 200
 
 
 def test_open_server_needs_no_credentials(client: TestClient) -> None:
     assert client.get("/status").status_code == 200
+
+
+@pytest.mark.parametrize(("host", "status"), [("127.0.0.1", 200), ("::1", 200), ("10.0.0.7", 403)])
+def test_without_credentials_only_local_clients_are_served(
+    assistant: FakeAssistant, host: str, status: int
+) -> None:
+    client = TestClient(make_app(assistant), client=(host, 40000))
+    response = client.get("/status")
+    assert response.status_code == status
+    if status == 403:
+        assert response.json()["reason"] == "NotAuthorized"
+        assert "local clients only" in response.json()["message"]
+    assert client.post("/webhooks/rest/webhook", json={"message": "hello"}).status_code == 200

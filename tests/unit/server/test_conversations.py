@@ -88,13 +88,22 @@ def test_append_one_event(client: TestClient, assistant: FakeAssistant) -> None:
     assert body.keys() == recorded.keys()
     assert body["events"][-1] == event
     assert body["slots"]["cuisine"] == "thai"
-    name, (sender, events, channel) = assistant.calls[0]
-    assert (name, sender, events, channel) == (
+    name, (sender, events, channel, side_effects) = assistant.calls[0]
+    assert (name, sender, events, channel, side_effects) == (
         "append_events",
         "golden-trigger",
         [SlotSet("cuisine", "thai", timestamp=5.0)],
         "latest",
+        False,
     )
+
+
+def test_execute_side_effects_is_passed_on(client: TestClient, assistant: FakeAssistant) -> None:
+    reminder = {"event": "reminder", "intent": "greet", "date_time": "2030-01-01T00:00:00+00:00"}
+    url = "/conversations/c/tracker/events?execute_side_effects=true"
+    assert client.post(url, json=reminder).status_code == 200
+    name, (_, _, _, side_effects) = assistant.calls[0]
+    assert (name, side_effects) == ("append_events", True)
 
 
 def test_append_a_list_of_events(client: TestClient, assistant: FakeAssistant) -> None:
@@ -106,7 +115,7 @@ def test_append_a_list_of_events(client: TestClient, assistant: FakeAssistant) -
     assert response.status_code == 200
     slots = response.json()["slots"]
     assert (slots["cuisine"], slots["party_size"]) == ("thai", 2)
-    name, (sender, appended, channel) = assistant.calls[0]
+    name, (sender, appended, channel, _) = assistant.calls[0]
     assert (name, sender, channel) == ("append_events", "c", "collector")
     assert [(event.name, event.value) for event in appended] == [
         ("cuisine", "thai"),
@@ -169,7 +178,7 @@ def test_messages_with_parse_data_skip_nlu(client: TestClient, assistant: FakeAs
     client.post(
         "/conversations/c/messages", json={"text": "hi", "sender": "user", "parse_data": parse_data}
     )
-    (name, (_, [event], _)), *_ = assistant.calls
+    (name, (_, [event], _, _)), *_ = assistant.calls
     assert name == "append_events"
     assert isinstance(event, UserUttered)
     assert event.intent_name == "greet"

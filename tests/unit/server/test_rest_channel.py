@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from server_fakes import FakeAssistant, golden, make_app
+from server_fakes import FakeAssistant, golden, local_client, make_app
 from starlette.testclient import TestClient
 
 from myna.server.ports import UserMessage
@@ -91,7 +91,7 @@ def test_timeout_answers_what_was_collected(assistant: FakeAssistant) -> None:
         return [{"text": "too late"}]
 
     assistant.handle_message = slow  # type: ignore[method-assign]
-    client = TestClient(make_app(assistant, response_timeout=0.01))
+    client = local_client(make_app(assistant, response_timeout=0.01))
     response = client.post(WEBHOOK, json={"message": "hello"})
     assert (response.status_code, response.json()) == (200, [])
 
