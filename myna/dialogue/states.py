@@ -17,9 +17,10 @@ story contains, and the slots and loops only rules use, as Memoization and TED n
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from myna.events import ActionExecuted, AllSlotsReset, Event, SlotSet
 from myna.project.domain import Domain, Slot
@@ -27,6 +28,7 @@ from myna.tracker import ACTION_LISTEN, Tracker, applied_events
 from myna.tracker.state import TrackerState
 
 State = dict[str, dict[str, Any]]
+T = TypeVar("T")
 FrozenState = tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
 
 USER = "user"
@@ -234,6 +236,22 @@ def _turns(
     return turns, actions
 
 
+# Every policy of an ensemble asks for the same tracker's turns: compute them once per
+# tracker version (its event count; trackers only ever grow by `update`).
+_TURNS_CACHE: weakref.WeakKeyDictionary[Tracker, tuple[int, Domain, list[_Turn]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _tracker_turns(tracker: Tracker, domain: Domain) -> list[_Turn]:
+    cached = _TURNS_CACHE.get(tracker)
+    if cached is not None and cached[0] == len(tracker.events) and cached[1] is domain:
+        return cached[2]
+    turns, _ = _turns(tracker.events, domain, domain.slot_initial_values(), False)
+    _TURNS_CACHE[tracker] = (len(tracker.events), domain, turns)
+    return turns
+
+
 # The ML view: rule-only turns and features removed
 
 
@@ -247,10 +265,17 @@ def _without_rule_only(state: State, rule_only: RuleOnlyData | None) -> State:
     return state
 
 
-def _ml_view(turns: Sequence[_Turn], rule_only: RuleOnlyData | None) -> list[State]:
-    """Skip turns of rules absent from stories; keep the last ML action as `prev_action`."""
-    states: list[State] = []
+def _ml_view(
+    turns: Sequence[_Turn], rule_only: RuleOnlyData | None, max_history: int | None
+) -> list[State]:
+    """Skip turns of rules absent from stories; keep the last ML action as `prev_action`.
+
+    A state not right after a listen carries the user sub-state of the state before it.
+    Only the last `max_history` states are built (all for None).
+    """
+    visible: list[tuple[_Turn, dict[str, Any] | None, dict[str, Any] | None]] = []
     last_ml_action: dict[str, Any] | None = None
+    user: dict[str, Any] | None = None
     hidden = False
     for turn in turns:
         if not hidden:
@@ -259,13 +284,17 @@ def _ml_view(turns: Sequence[_Turn], rule_only: RuleOnlyData | None) -> list[Sta
             hidden = turn.hide_rule_turn
         if hidden:
             continue
+        if not visible or is_prev_action_listen(turn.state):
+            user = turn.state.get(USER)
+        visible.append((turn, last_ml_action, user))
+    states: list[State] = []
+    for turn, ml_action, turn_user in slice_history(visible, max_history):
         state = _without_rule_only(turn.state, rule_only)
-        if states and not is_prev_action_listen(state):
-            state.pop(USER, None)
-            if USER in states[-1]:
-                state[USER] = dict(states[-1][USER])
-        if last_ml_action:
-            state[PREV_ACTION] = dict(last_ml_action)
+        state.pop(USER, None)
+        if turn_user:
+            state[USER] = dict(turn_user)
+        if ml_action:
+            state[PREV_ACTION] = dict(ml_action)
         states.append({key: sub_state for key, sub_state in state.items() if sub_state})
     return states
 
@@ -317,12 +346,14 @@ def tracker_states(
     The latest user turn (if the last action was `action_listen`) is featurised by its
     text when `use_text_for_last_user_input`, else by intent and entities.
     """
-    turns, _ = _turns(tracker.events, domain, domain.slot_initial_values(), False)
+    turns = _tracker_turns(tracker, domain)
     if hide_rule_turns:
-        states = _ml_view(turns, rule_only_data)
+        states = _ml_view(turns, rule_only_data, max_history)
     else:
-        states = [{key: dict(sub) for key, sub in turn.state.items()} for turn in turns]
-    states = slice_history(states, max_history)
+        states = [
+            {key: dict(sub) for key, sub in turn.state.items()}
+            for turn in slice_history(turns, max_history)
+        ]
     last = states[-1]
     if is_prev_action_listen(last) and USER in last:
         dropped = ("intent", "entities") if use_text_for_last_user_input else ("text",)
@@ -332,7 +363,7 @@ def tracker_states(
     return _intent_over_text(states)
 
 
-def slice_history(states: list[State], max_history: int | None) -> list[State]:
+def slice_history(states: Sequence[T], max_history: int | None) -> Sequence[T]:
     """The last `max_history` states (all of them for None)."""
     return states[-max_history:] if max_history else states
 

@@ -85,12 +85,21 @@ class RuleLookup:
     rules_not_in_stories: frozenset[str] = frozenset()
     rule_only: RuleOnlyData | None = None
     _parsed: dict[str, list[State]] = field(default_factory=dict)
+    _longest: int | None = None
 
     def states_of(self, key: str) -> list[State]:
         parsed = self._parsed.get(key)
         if parsed is None:
             parsed = self._parsed[key] = states_from_json(key)
         return parsed
+
+    @property
+    def longest(self) -> int:
+        """States in the longest rule: more of a conversation's past cannot decide a match."""
+        if self._longest is None:
+            keys = [*self.rules, *self.unhappy_paths]
+            self._longest = max((len(self.states_of(key)) for key in keys), default=1)
+        return self._longest
 
     def matching(self, table: Mapping[str, str], states: Sequence[State]) -> list[str]:
         return [key for key in table if rule_applies(self.states_of(key), states)]
@@ -156,7 +165,9 @@ def _from_rules(
 ) -> RuleDecision:
     if use_text and tracker.latest_action_name != ACTION_LISTEN:
         return RuleDecision()
-    states = tracker_states(tracker, domain, use_text_for_last_user_input=use_text)
+    states = tracker_states(
+        tracker, domain, max_history=lookup.longest, use_text_for_last_user_input=use_text
+    )
     keys = lookup.matching(lookup.rules, states)
     best = max(keys, key=lambda key: (len(key), key)) if keys else None
     action = lookup.rules[best] if best else None
