@@ -2,8 +2,11 @@
 
 Prints the time to ready, per-turn latency (p50/p99) of REST webhook turns that run no
 custom action (greet/goodbye), throughput with concurrent conversations, and the server's
-RSS. Without `--model` the golden bot (shared/golden/bot) is trained once into
-.cache/bench-dialogue (later runs reuse it). Run with `make bench-dialogue`.
+RSS and CPU time per turn. Conversations are `--turns-each` turns long (a new sender
+after that), like real ones; the sequential phase uses the same length. Without `--model`
+the golden bot (shared/golden/bot) is trained once into .cache/bench-dialogue (later runs
+reuse it). The client is aiohttp, whose per-request cost is a fraction of httpx's, so the
+figures are the server's. Run with `make bench-dialogue`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 from myna.model.training import train_model
 from myna.project.loader import ProjectPaths
@@ -57,39 +60,45 @@ def start_server(model: Path, workdir: Path, port: int) -> subprocess.Popen[byte
     return subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
 
 
-async def wait_ready(client: httpx.AsyncClient, process: subprocess.Popen[bytes]) -> float:
+async def wait_ready(session: aiohttp.ClientSession, process: subprocess.Popen[bytes]) -> float:
     """Seconds from now until the REST channel answers."""
     started = time.perf_counter()
     while time.perf_counter() - started < READY_TIMEOUT:
         if process.poll() is not None:
             raise SystemExit(f"myna run exited with {process.returncode} (see server.log)")
         try:
-            if (await client.get("/webhooks/rest/")).is_success:
-                return time.perf_counter() - started
-        except httpx.TransportError:
+            async with session.get("/webhooks/rest/") as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except aiohttp.ClientConnectionError:
             await asyncio.sleep(0.05)
     raise SystemExit(f"myna run not ready within {READY_TIMEOUT:g} s")
 
 
-async def turn(client: httpx.AsyncClient, sender: str, index: int) -> float:
+async def turn(session: aiohttp.ClientSession, sender: str, index: int) -> float:
     """One webhook turn; its latency in seconds."""
     body = {"sender": sender, "message": TEXTS[index % len(TEXTS)]}
     started = time.perf_counter()
-    response = await client.post("/webhooks/rest/webhook", json=body)
+    async with session.post("/webhooks/rest/webhook", json=body) as response:
+        replies = await response.json()
     elapsed = time.perf_counter() - started
-    if response.status_code != 200 or not response.json():
-        raise SystemExit(f"turn {index} of {sender} failed: {response.status_code} {response.text}")
+    if response.status != 200 or not replies:
+        raise SystemExit(f"turn {index} of {sender} failed: {response.status} {replies}")
     return elapsed
 
 
-async def latencies(client: httpx.AsyncClient, warmup: int, turns: int) -> list[float]:
+async def latencies(
+    session: aiohttp.ClientSession, warmup: int, turns: int, turns_each: int
+) -> list[float]:
     for index in range(warmup):
-        await turn(client, "warmup", index)
-    return [await turn(client, "sequential", index) for index in range(turns)]
+        await turn(session, f"warmup-{index // turns_each}", index)
+    return [
+        await turn(session, f"sequential-{index // turns_each}", index) for index in range(turns)
+    ]
 
 
 async def throughput(
-    client: httpx.AsyncClient, conversations: int, turns_each: int
+    session: aiohttp.ClientSession, conversations: int, turns_each: int
 ) -> tuple[float, int]:
     """Turns per second with `conversations` running at once, each `turns_each` long, and
     how many turns failed at the transport level (counted, not retried)."""
@@ -99,13 +108,19 @@ async def throughput(
         nonlocal failures
         for index in range(turns_each):
             try:
-                await turn(client, f"load-{number}", index)
-            except httpx.TransportError:
+                await turn(session, f"load-{number}", index)
+            except aiohttp.ClientError:
                 failures += 1
 
     started = time.perf_counter()
     await asyncio.gather(*(conversation(number) for number in range(conversations)))
     return conversations * turns_each / (time.perf_counter() - started), failures
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> tuple[float, float]:
@@ -125,24 +140,30 @@ def percentile(values: list[float], fraction: float) -> float:
 async def measure(args: argparse.Namespace, model: Path, workdir: Path) -> None:
     port = args.port
     process = start_server(model, workdir, port)
-    limits = httpx.Limits(max_connections=args.conversations)
+    connector = aiohttp.TCPConnector(limit=args.conversations)
+    timeout = aiohttp.ClientTimeout(total=120)
     base = f"http://{HOST}:{port}"
     try:
-        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
-            ready = await wait_ready(client, process)
-            sequential = await latencies(client, args.warmup, args.turns)
-            rate, failures = await throughput(client, args.conversations, args.turns_each)
+        async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as session:
+            ready = await wait_ready(session, process)
+            cpu_before = cpu_seconds(process.pid)
+            sequential = await latencies(session, args.warmup, args.turns, args.turns_each)
+            cpu_per_turn = (cpu_seconds(process.pid) - cpu_before) / (args.warmup + args.turns)
+            rate, failures = await throughput(session, args.conversations, args.turns_each)
         rss, peak = rss_mib(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
     print(f"model: {model}")
+    print(f"load average before: {args.load_before}")
     print(f"time to ready: {ready:.2f} s (process start to first REST answer)")
     print(
-        f"turn latency ({args.turns} sequential turns after {args.warmup} warm-up): "
-        f"p50 {percentile(sequential, 0.5) * 1000:.1f} ms, "
-        f"p99 {percentile(sequential, 0.99) * 1000:.1f} ms, "
-        f"mean {statistics.fmean(sequential) * 1000:.1f} ms"
+        f"turn latency ({args.turns} sequential turns after {args.warmup} warm-up, "
+        f"conversations of {args.turns_each} turns): "
+        f"p50 {percentile(sequential, 0.5) * 1000:.2f} ms, "
+        f"p99 {percentile(sequential, 0.99) * 1000:.2f} ms, "
+        f"mean {statistics.fmean(sequential) * 1000:.2f} ms; "
+        f"server CPU {cpu_per_turn * 1000:.2f} ms per turn"
     )
     print(
         f"throughput: {rate:.1f} turns/s "
@@ -154,6 +175,7 @@ async def measure(args: argparse.Namespace, model: Path, workdir: Path) -> None:
 
 def main() -> None:
     args = parse_args()
+    args.load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     model = args.model or golden_model()
     with tempfile.TemporaryDirectory(prefix="myna-bench-") as workdir:
         asyncio.run(measure(args, model, Path(workdir)))

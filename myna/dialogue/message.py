@@ -38,7 +38,7 @@ def parse_message(message: UserMessage, nlu: NLUParser | None) -> dict[str, Any]
     """The message's own parse data, else the NLU result, else the empty parse."""
     if message.parse_data is not None:
         return dict(message.parse_data)
-    if nlu is None or not message.text:
+    if nlu is None or message.text is None:
         return empty_parse(message.text)
     return nlu.parse(message.text)
 

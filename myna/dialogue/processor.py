@@ -6,12 +6,13 @@ actions until one listens → append the turn's new events to the store.
 Each conversation is handled one request at a time (`ConversationLocks`); different
 conversations run concurrently. A turn works on a tracker in memory and appends its
 events to the store only once it has completed, so a failure leaves the store as it was
-(`ConversationError`). Reminder scheduling is not done here (a later scheduler's job).
+(`ConversationError`). Reminders and cancellations among the saved events go to the
+`ReminderScheduler`, which calls `handle_reminder` when one is due.
 """
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -31,11 +32,14 @@ from myna.dialogue.processor_errors import (
 from myna.dialogue.processor_locks import ConversationLocks
 from myna.dialogue.processor_loop import ActionResolver, DialogueLoop
 from myna.dialogue.processor_turn import Decision, Turn
+from myna.dialogue.reminders import ReminderScheduler, still_due
 from myna.dialogue.session import needs_session_start
-from myna.events import Event, SessionStarted, UserUttered
+from myna.events import Event, ReminderScheduled, SessionStarted, UserUttered
 from myna.project.domain import Domain
 from myna.stores.base import TrackerStore, latest_session
 from myna.tracker import EventVerbosity, Tracker
+
+logger = logging.getLogger(__name__)
 
 COLLECTOR_CHANNEL = "collector"
 
@@ -73,6 +77,11 @@ class MessageProcessor:
             max_predictions or max_number_of_predictions(),
         )
         self.locks = ConversationLocks()
+        self.reminders = ReminderScheduler(self.handle_reminder, clock)
+
+    async def close(self) -> None:
+        """Drop pending reminders (they live in memory, like Rasa's)."""
+        await self.reminders.close()
 
     # The message loop
 
@@ -109,10 +118,25 @@ class MessageProcessor:
         self._require_policies()
         async with self._turn(sender_id) as turn:
             await self._check_session(turn, output_channel, None)
-            channel = turn.tracker.latest_input_channel
-            turn.log([UserUttered.external(intent, entities, channel)])
-            await self.loop.extract_slots(turn, output_channel)
-            await self.loop.predict_and_run(turn, output_channel)
+            await self._inject_intent(turn, intent, entities, output_channel)
+        return turn.messages
+
+    async def handle_reminder(
+        self,
+        sender_id: str,
+        reminder: ReminderScheduled,
+        output_channel: str = COLLECTOR_CHANNEL,
+    ) -> list[dict[str, Any]]:
+        """Trigger a due reminder's intent, unless the conversation moved past it."""
+        async with self._turn(sender_id) as turn:
+            await self._check_session(turn, output_channel, None)
+            tracker = turn.tracker
+            if self.loop.ensemble is None or not still_due(
+                tracker.events, tracker.applied_events(), reminder
+            ):
+                logger.debug("Reminder %r of %r is outdated.", reminder.name, sender_id)
+            else:
+                await self._inject_intent(turn, reminder.intent, reminder.entities, output_channel)
         return turn.messages
 
     async def predict_next(self, sender_id: str) -> dict[str, Any]:
@@ -143,13 +167,15 @@ class MessageProcessor:
         output_channel: str = COLLECTOR_CHANNEL,
         policy: str | None = None,
         confidence: float | None = None,
-    ) -> list[dict[str, Any]]:
-        """Run one named action (no prediction loop afterwards); its bot messages."""
+    ) -> tuple[list[dict[str, Any]], Tracker]:
+        """Run one named action (no prediction loop afterwards): its bot messages, and the
+        tracker as it was before the action ran (what Rasa's `/execute` answers with)."""
         async with self._turn(sender_id, must_exist=True) as turn:
             await self._check_session(turn, output_channel, None)
+            before = turn.tracker.copy()
             decision = Decision(action_name, policy, confidence)
             await self.loop.run_action(turn, decision, output_channel)
-        return turn.messages
+        return turn.messages, before
 
     # Conversation history
 
@@ -162,14 +188,18 @@ class MessageProcessor:
         return turn.tracker
 
     async def append_events(
-        self, sender_id: str, events: Sequence[Event], output_channel: str = COLLECTOR_CHANNEL
+        self,
+        sender_id: str,
+        events: Sequence[Event],
+        output_channel: str = COLLECTOR_CHANNEL,
+        side_effects: bool = False,
     ) -> Tracker:
         """Append events (timestamps kept, metadata stamped); the full tracker.
 
         A new conversation first gets a session start unless `events` begin with
-        `session_started`.
+        `session_started`. `side_effects`: schedule and cancel the reminders among them.
         """
-        async with self._turn(sender_id, full_history=True) as turn:
+        async with self._turn(sender_id, full_history=True, side_effects=side_effects) as turn:
             starts_session = bool(events) and isinstance(events[0], SessionStarted)
             if not turn.tracker.events and not starts_session:
                 await self.loop.start_session(turn, output_channel, None)
@@ -186,9 +216,15 @@ class MessageProcessor:
 
     @asynccontextmanager
     async def _turn(
-        self, sender_id: str, *, full_history: bool = False, must_exist: bool = False
+        self,
+        sender_id: str,
+        *,
+        full_history: bool = False,
+        must_exist: bool = False,
+        side_effects: bool = True,
     ) -> AsyncIterator[Turn]:
-        """Hold the conversation, load it, and save what the turn logged once it is done."""
+        """Hold the conversation, load it, and save what the turn logged once it is done;
+        then (`side_effects`) schedule and cancel the reminders the saved events ask for."""
         async with self.locks.hold(sender_id):
             events = await self.store.retrieve(sender_id) or []
             if must_exist and not events:
@@ -198,6 +234,8 @@ class MessageProcessor:
                 yield turn
                 if turn.new_events:
                     await self.store.append(sender_id, turn.new_events)
+                if side_effects:
+                    self.reminders.apply(sender_id, turn.new_events)
             except ProcessorError:
                 raise
             except Exception as error:
@@ -221,8 +259,23 @@ class MessageProcessor:
         if needs_session_start(turn.tracker, self.domain.session_config, turn.now()):
             await self.loop.start_session(turn, channel, metadata)
 
+    async def _inject_intent(
+        self,
+        turn: Turn,
+        intent: str,
+        entities: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None,
+        channel: str,
+    ) -> None:
+        """Log an external user message for `intent`, extract slots and predict."""
+        input_channel = turn.tracker.latest_input_channel
+        turn.log([UserUttered.external(intent, entities, input_channel)])
+        await self.loop.extract_slots(turn, channel)
+        await self.loop.predict_and_run(turn, channel)
+
     async def _log_message(self, turn: Turn, message: UserMessage, channel: str) -> None:
         """Session check, NLU, and the `user` event."""
         await self._check_session(turn, channel, message.metadata)
-        parse_data = await asyncio.to_thread(parse_message, message, self.nlu)
+        # On the loop, not in a worker thread: a parse is ~1 ms of mostly GIL-holding work,
+        # and the hand-over to a thread and back cost about as much again.
+        parse_data = parse_message(message, self.nlu)
         turn.log([user_event(message, parse_data, turn.now())])

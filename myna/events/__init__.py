@@ -17,6 +17,7 @@ from myna.events.conversation import (
     DefinePrevUserUtteredFeaturization,
     EntitiesAdded,
     UserUttered,
+    entity_list,
     parse_data_shape,
 )
 from myna.events.loops import ActiveLoop, LoopInterrupted
@@ -64,6 +65,7 @@ __all__ = [
     "UnknownEventError",
     "UserUtteranceReverted",
     "UserUttered",
+    "entity_list",
     "event_from_dict",
     "events_from_list",
     "known_event_names",

@@ -46,7 +46,7 @@ class Message:
     entities: list[Entity] = field(default_factory=list)
     response_selector: dict[str, Any] | None = None
     example: NLUExample | None = None
-    # Set by the tokenizer: Rasa then answers `text_tokens`, `[]` for an empty text too.
+    # Set by the tokenizer: Rasa then answers `text_tokens`, even when there are none.
     tokenized: bool = False
 
     @classmethod

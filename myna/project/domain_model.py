@@ -249,6 +249,19 @@ class Domain:
 
     def used_entities(self, intent_name: str) -> frozenset[str]:
         """Entity labels that enter dialogue states after this intent (``use``/``ignore``)."""
+        known = self._used_entities_by_intent.get(intent_name)
+        if known is None:
+            known = self._used_entities_by_intent[intent_name] = self._compute_used_entities(
+                intent_name
+            )
+        return known
+
+    @cached_property
+    def _used_entities_by_intent(self) -> dict[str, frozenset[str]]:
+        """Memo of `used_entities`: every dialogue state of every turn asks for it."""
+        return {}
+
+    def _compute_used_entities(self, intent_name: str) -> frozenset[str]:
         intent = self.intents.get(intent_name) or Intent(intent_name)
         quiet = {
             name for name, entity in self.entities.items() if not entity.influence_conversation

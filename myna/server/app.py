@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -15,10 +18,17 @@ from myna.server.settings import ServerSettings
 
 def create_app(settings: ServerSettings, assistant: Assistant) -> FastAPI:
     """A server for `assistant`; OpenAPI docs at `/docs`."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await assistant.close()
+
     app = FastAPI(
         title="Myna",
         version=__version__,
         description="Rasa 3.x compatible REST channel and HTTP API.",
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.assistant = assistant

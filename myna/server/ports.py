@@ -42,8 +42,12 @@ class Assistant(Protocol):
     async def get_tracker(self, sender_id: str) -> Tracker: ...
 
     async def append_events(
-        self, sender_id: str, events: list[Event], output_channel: str
+        self, sender_id: str, events: list[Event], output_channel: str, side_effects: bool
     ) -> None: ...
+
+    async def close(self) -> None:
+        """Stop background work (pending reminders) when the server shuts down."""
+        ...
 
     async def replace_events(self, sender_id: str, events: list[Event]) -> None: ...
 
@@ -64,7 +68,9 @@ class Assistant(Protocol):
         output_channel: str,
         policy: str | None = None,
         confidence: float | None = None,
-    ) -> list[dict[str, Any]]: ...
+    ) -> tuple[list[dict[str, Any]], Tracker]:
+        """Run one action: its bot messages and the tracker as it was before it ran."""
+        ...
 
 
 __all__ = ["Assistant", "UserMessage"]

@@ -6,6 +6,7 @@ begin at the latest `session_started` itself, without the `action(action_session
 logged before it (see the action server requests in the golden recordings).
 """
 
+import functools
 import json
 from collections.abc import Sequence
 from typing import Protocol
@@ -42,8 +43,13 @@ def event_to_json(event: Event) -> str:
     return json.dumps(event.to_dict())
 
 
+@functools.lru_cache(maxsize=16_384)
 def event_from_json(text: str) -> Event:
-    """The event stored as `text` (which `event_to_json` wrote)."""
+    """The event stored as `text` (which `event_to_json` wrote).
+
+    Memoised: every turn reads its conversation back, and decoding was most of a read.
+    Events are never modified after creation, so the same object can be handed out again.
+    """
     event = event_from_dict(json.loads(text))
     if event is None:
         raise TrackerStoreError(f"stored event is an ignored legacy event: {text}")

@@ -7,7 +7,8 @@ from myna.stores.base import event_from_json, event_to_json
 
 
 class InMemoryTrackerStore:
-    """Keeps each event as its JSON text, so callers never share mutable payloads."""
+    """Keeps each event as its JSON text, like the other stores: what is stored is what a
+    database would hold, and an event that cannot be serialised is refused on append."""
 
     def __init__(self) -> None:
         self._conversations: dict[str, list[str]] = {}

@@ -4,16 +4,18 @@ One row per event: `id` (insertion order), `sender_id`, `type_name`, `timestamp`
 `intent_name` (user events), `action_name` (action events) and `data` (the event JSON),
 so a database written by Rasa's SQL tracker store can be read and vice versa.
 
-The synchronous engine runs in a worker thread (`asyncio.to_thread`); each `append` and
-`replace` is one transaction. Appends are not de-duplicated: two identical events (same
-content and timestamp, e.g. a repeated slot under a coarse clock) are both real history,
-and a content key would need a column Rasa's layout does not have. The processor appends
-a turn's events once, after the whole turn succeeded, so nothing is retried into doubles.
+Each `append` and `replace` is one transaction. Calls to a database server run in a
+worker thread (`asyncio.to_thread`) so the event loop never waits on the network; SQLite
+calls are local and take less time than the hand-over to a thread, so they run inline.
+Appends are not de-duplicated: two identical events (same content and timestamp, e.g. a
+repeated slot under a coarse clock) are both real history, and a content key would need a
+column Rasa's layout does not have. The processor appends a turn's events once, after the
+whole turn succeeded, so nothing is retried into doubles.
 """
 
 import asyncio
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Column,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
+    event,
     insert,
     make_url,
     select,
@@ -35,6 +38,8 @@ from sqlalchemy.pool import StaticPool
 
 from myna.events import ActionExecuted, Event, UserUttered
 from myna.stores.base import event_from_json, event_to_json
+
+_Result = TypeVar("_Result")
 
 _metadata = MetaData()
 
@@ -53,10 +58,23 @@ EVENTS_TABLE = Table(
 
 def _engine(url: str) -> Engine:
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database in (None, "", ":memory:"):
         # One shared connection, or every thread would see its own empty database.
         return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    event.listen(engine, "connect", _write_ahead_log)
+    return engine
+
+
+def _write_ahead_log(connection: Any, _record: Any) -> None:
+    """WAL with `synchronous=NORMAL`: a commit costs no fsync but survives a crash of the
+    process (only a power loss can undo the latest commits); readers never block writers."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def _row(sender_id: str, event: Event) -> dict[str, Any]:
@@ -76,25 +94,31 @@ class SQLTrackerStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine = _engine(url)
+        self._inline = self._engine.dialect.name == "sqlite"
         _metadata.create_all(self._engine)
 
     def close(self) -> None:
         self._engine.dispose()
 
     async def retrieve(self, sender_id: str) -> list[Event] | None:
-        return await asyncio.to_thread(self._retrieve, sender_id)
+        return await self._call(self._retrieve, sender_id)
 
     async def append(self, sender_id: str, events: Sequence[Event]) -> None:
         rows = [_row(sender_id, event) for event in events]
         if rows:
-            await asyncio.to_thread(self._write, sender_id, rows, False)
+            await self._call(self._write, sender_id, rows, False)
 
     async def replace(self, sender_id: str, events: Sequence[Event]) -> None:
         rows = [_row(sender_id, event) for event in events]
-        await asyncio.to_thread(self._write, sender_id, rows, True)
+        await self._call(self._write, sender_id, rows, True)
 
     async def keys(self) -> list[str]:
-        return await asyncio.to_thread(self._keys)
+        return await self._call(self._keys)
+
+    async def _call(self, function: Callable[..., _Result], *args: Any) -> _Result:
+        if self._inline:
+            return function(*args)
+        return await asyncio.to_thread(function, *args)
 
     def _retrieve(self, sender_id: str) -> list[Event] | None:
         query = (

@@ -40,7 +40,7 @@ from myna.project.story_model import (
     UserStep,
 )
 from myna.server.story_writer import annotated_text
-from myna.tracker import ACTION_LISTEN
+from myna.tracker import ACTION_LISTEN, Tracker
 
 UNLIKELY_INTENT = "action_unlikely_intent"
 CHANNEL = "test"
@@ -130,6 +130,17 @@ def entities_match(
     return not wanted - found
 
 
+def predicted_intent(user: UserUttered, full_retrieval_intent: bool) -> str | None:
+    """The intent NLU predicted; with `full_retrieval_intent`, a retrieval intent as its
+    `intent/response` key, from the response selector of that intent or the default one."""
+    name = user.intent_name
+    if not full_retrieval_intent or name is None:
+        return name
+    selectors = user.parse_data.get("response_selector") or {}
+    chosen = selectors.get(name) or selectors.get("default") or {}
+    return chosen.get("response", {}).get("intent_response_key") or name
+
+
 def _latest_user(events: Sequence[Event]) -> tuple[int, UserUttered]:
     for index in range(len(events) - 1, -1, -1):
         event = events[index]
@@ -145,6 +156,7 @@ class _StoryPlayer:
         self.processor = processor
         self.sender_id = sender_id
         self.result = StoryResult(case)
+        self.before_turn: list[Event] = []
         self.events: list[Event] = []
         self.position = 0
         self.user_spoke = False
@@ -173,13 +185,13 @@ class _StoryPlayer:
         await self.processor.handle_message(message)
         events = (await self.processor.get_tracker(self.sender_id)).events
         start, user = _latest_user(events)
+        self.before_turn = list(events[: start + 1])
         self.events, self.position = list(events[start + 1 :]), 0
-        intent_ok = step.intent is None or step.intent == user.intent_name
+        intent = predicted_intent(user, full_retrieval_intent="/" in (step.intent or ""))
+        intent_ok = step.intent is None or step.intent == intent
         if intent_ok and entities_match(step.entities, user.entities):
             return None
-        return Mismatch(
-            index, f"{user.intent_name}: {annotated_text(user.text or '', user.entities)}"
-        )
+        return Mismatch(index, f"{intent}: {annotated_text(user.text or '', user.entities)}")
 
     def _action(self, index: int, step: ActionStep) -> Mismatch | None:
         gold = step.name if step.name is not None else str(step.bot_text)
@@ -204,6 +216,12 @@ class _StoryPlayer:
         self.result.predicted_actions.append(predicted)
         return predicted
 
+    def _active_loop(self, end: int) -> str | None:
+        """The loop active after the turn's first `end` events."""
+        history = [*self.before_turn, *self.events[:end]]
+        slots = self.processor.domain.slot_initial_values()
+        return Tracker(self.sender_id, slots, history).active_loop_name
+
     def _state(self, index: int, step: SlotStep | ActiveLoopStep) -> Mismatch | None:
         """Look the step up among the turn's events, from the user's up to the next action."""
         end = next(
@@ -217,8 +235,8 @@ class _StoryPlayer:
         window = self.events[:end]
         if isinstance(step, ActiveLoopStep):
             loops = [event.name for event in window if isinstance(event, ActiveLoop)]
-            if step.name in loops:
-                return None
+            if step.name in loops or (not loops and step.name == self._active_loop(end)):
+                return None  # (re)activated here, or still active (a resumed form)
             return Mismatch(index, f"active_loop: {loops[-1] if loops else 'unchanged'}")
         slots = {event.name: event.value for event in window if isinstance(event, SlotSet)}
         for name, value, given in step.slots:

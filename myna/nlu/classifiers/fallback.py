@@ -4,6 +4,10 @@ Triggers when the top confidence is below ``threshold``, or when at least two in
 are ranked and the top two are closer than ``ambiguity_threshold``. The intent then
 becomes ``{"name": "nlu_fallback", "confidence": threshold}``, also put first in the
 ranking. Place it after the intent classifier.
+
+An empty or blank text always falls back. Rasa lets the classifier's scores for the one
+empty token decide, which makes the outcome an accident of training (the recorded
+`/model/parse` of `""` fell back on ambiguity); a user who sent nothing gets the fallback.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ class FallbackClassifier(Component):
     config: FallbackConfig
 
     def should_fall_back(self, message: Message) -> bool:
+        if not message.text.strip():
+            return True
         confidence = float((message.intent or {}).get("confidence") or 0.0)
         if confidence < self.config.threshold:
             return True

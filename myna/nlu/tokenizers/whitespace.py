@@ -7,7 +7,9 @@ Rules, applied to every run of non-space characters:
 * inside, characters that commonly join a word (``'`` ``.`` ``-`` ``/`` ``@`` ``:`` …, as in
   ``don't``, ``4.5``, ``e-mail``, ``a@b.com``, ``https://x.org``) stay; any other symbol
   (emoji, ``…``, ``|``, ``"`` …) splits the run, unless it sits between two digits;
-* pieces with no word character are dropped (so emoji-only text gives no token).
+* pieces with no word character are dropped;
+* a text left with no token at all (empty, blank, emoji or punctuation only) becomes one
+  token spanning the whole text, as in Rasa: `""` → `[0, 0]`, so NLU still scores it.
 
 Word characters are letters, digits and combining marks (so Devanagari or Arabic words
 with vowel signs stay whole), plus ``_ # @ &``. Offsets always index the original text.
@@ -42,7 +44,7 @@ class WhitespaceTokenizer(Tokenizer):
         for chunk in _CHUNK.finditer(text):
             start, end = _trim(text, chunk.start(), chunk.end())
             tokens.extend(_split_inside(text, start, end))
-        return tokens
+        return tokens or [Token(text, 0, len(text))]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

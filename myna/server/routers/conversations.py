@@ -71,9 +71,13 @@ async def append_events(
     assistant: AssistantDep,
     include_events: IncludeEvents,
     output_channel: OutputChannel = COLLECTOR,
+    execute_side_effects: FlagParam = None,
 ) -> Json:
+    """Append events; with `execute_side_effects` their reminders are scheduled too."""
     with failing_as(CONVERSATION_ERROR):
-        await assistant.append_events(conversation_id, events, output_channel)
+        await assistant.append_events(
+            conversation_id, events, output_channel, flag(execute_side_effects)
+        )
     return await _state(assistant, conversation_id, include_events)
 
 
@@ -158,12 +162,15 @@ async def execute(
     include_events: IncludeEvents,
     output_channel: OutputChannel = COLLECTOR,
 ) -> Json:
-    """Run action `name` (deprecated in Rasa in favour of `trigger_intent`)."""
+    """Run action `name` (deprecated in Rasa in favour of `trigger_intent`).
+
+    The tracker answered is the one before the action ran, as Rasa 3.6 answers.
+    """
     with failing_as(CONVERSATION_ERROR):
-        messages = await assistant.execute_action(
+        messages, before = await assistant.execute_action(
             conversation_id, body.name, output_channel, body.policy, body.confidence
         )
-    return await _turn(assistant, conversation_id, messages, output_channel, include_events)
+    return _answer(before.current_state(include_events), conversation_id, messages, output_channel)
 
 
 async def _state(
@@ -181,7 +188,14 @@ async def _turn(
     output_channel: str,
     include_events: EventVerbosity,
 ) -> Json:
-    answer: Json = {"tracker": await _state(assistant, conversation_id, include_events)}
+    state = await _state(assistant, conversation_id, include_events)
+    return _answer(state, conversation_id, messages, output_channel)
+
+
+def _answer(
+    state: Json, conversation_id: str, messages: list[dict[str, Any]], output_channel: str
+) -> Json:
+    answer: Json = {"tracker": state}
     if output_channel == COLLECTOR:
         answer["messages"] = collected_messages(conversation_id, messages)
     return answer

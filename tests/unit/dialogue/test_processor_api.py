@@ -14,6 +14,7 @@ from test_processor import STAMP, Actions, make_processor, run, shape, stored
 from myna.dialogue.message import UserMessage
 from myna.dialogue.processor_errors import ConversationNotFoundError, UnknownIntentError
 from myna.events import BotUttered, Event, SessionStarted, SlotSet, UserUttered
+from myna.stores.base import latest_session
 from myna.tracker import Tracker
 
 
@@ -110,8 +111,12 @@ def test_execute_action_runs_one_action(tmp_path: Path) -> None:
     with pytest.raises(ConversationNotFoundError):
         run(processor.execute_action("u1", "utter_b"))
     run(processor.handle_message(UserMessage("greet", "u1")))
-    messages = run(processor.execute_action("u1", "utter_b", policy="manual", confidence=0.5))
+    before = run(processor.get_tracker("u1"))
+    messages, tracker = run(
+        processor.execute_action("u1", "utter_b", policy="manual", confidence=0.5)
+    )
     assert [m["text"] for m in messages] == ["B"]
+    assert tracker.events == latest_session(before.events)  # as it was before the action
     assert [shape(e) for e in run(stored(store))][-2:] == [
         ("action", "utter_b", "manual", 0.5, None),
         ("bot", None, None, None, None),

@@ -9,9 +9,9 @@ from myna.nlu.classifiers.fallback import FallbackClassifier
 from myna.nlu.message import Message
 
 
-def _ranked(*scores: float) -> Message:
+def _ranked(*scores: float, text: str = "x") -> Message:
     ranking = [{"name": f"intent{i}", "confidence": s} for i, s in enumerate(scores)]
-    return Message("x", intent=dict(ranking[0]) if ranking else None, intent_ranking=ranking)
+    return Message(text, intent=dict(ranking[0]) if ranking else None, intent_ranking=ranking)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,15 @@ def test_configured_thresholds() -> None:
     message = _ranked(0.8, 0.8)
     classifier.process(message)
     assert message.intent is not None and message.intent["name"] == "intent0"
+
+
+@pytest.mark.parametrize("text", ["", "  \n"])
+def test_blank_text_always_falls_back(text: str) -> None:
+    message = _ranked(0.99, 0.01, text=text)
+    build(FallbackClassifier).process(message)
+    assert message.intent == {"name": "nlu_fallback", "confidence": 0.3}
+    assert [item["name"] for item in message.intent_ranking or []] == [
+        "nlu_fallback",
+        "intent0",
+        "intent1",
+    ]

@@ -136,14 +136,22 @@ def test_sequence_rows_are_sub_token_means_per_whitespace_token(trained: Trained
 
 
 @pytest.mark.parametrize(
-    ("text", "tokens"), [("", 0), ("🎉🎉", 0), ("北京欢迎你", 1), ("ok 👍 北京 ok", 3)]
+    ("text", "tokens"), [("🎉🎉", 1), ("北京欢迎你", 1), ("ok 👍 北京 ok", 3)]
 )
-def test_empty_emoji_and_cjk_text_get_features(trained: Trained, text: str, tokens: int) -> None:
+def test_emoji_and_cjk_text_get_features(trained: Trained, text: str, tokens: int) -> None:
     message, sequence, sentence = _features(trained.pipeline, text)
     assert len(message.tokens) == tokens
     assert sequence.shape == (tokens, 384) and sentence.shape == (1, 384)
     assert np.isfinite(sequence).all() and np.isfinite(sentence).all()
     assert all(np.abs(row).sum() > 0 for row in sequence)
+
+
+def test_empty_text_gets_finite_features(trained: Trained) -> None:
+    """Its one token covers no character, so no sub-token: a zero row."""
+    message, sequence, sentence = _features(trained.pipeline, "")
+    assert [(t.start, t.end) for t in message.tokens] == [(0, 0)]
+    assert sequence.shape == (1, 384) and not sequence.any()
+    assert np.isfinite(sentence).all()
 
 
 def test_tokens_past_the_truncation_get_zeros(trained: Trained) -> None:

@@ -19,6 +19,7 @@ from myna.actions.in_process import InProcessActionExecutor
 from myna.dialogue.actions.registry import action_for_name
 from myna.dialogue.processor import MessageProcessor
 from myna.dialogue.responses import TemplatedResponseGenerator
+from myna.events import UserUttered
 from myna.model.training import train_core
 from myna.nlu.shortcut import decode_shortcut
 from myna.project.errors import Problem
@@ -30,6 +31,7 @@ from myna.testing.stories import (
     StoryCase,
     StoryResult,
     entities_match,
+    predicted_intent,
     run_story_tests,
     shortcut_text,
     story_cases,
@@ -182,6 +184,20 @@ def test_slot_and_loop_steps_are_checked(
     assert result.mismatch == Mismatch(2, predicted)
 
 
+def test_a_loop_step_holds_while_the_form_stays_active(
+    processor: MessageProcessor, tmp_path: Path
+) -> None:
+    """The second `active_loop` step has no event of its own: the form just continues."""
+    steps = (
+        "  - intent: book_table\n  - action: booking_form\n  - active_loop: booking_form\n"
+        "  - intent: inform\n    entities:\n    - party_size: 50\n"
+        "  - action: booking_form\n  - active_loop: {loop}\n"
+    )
+    assert play(processor, tmp_path, steps.format(loop="booking_form")).mismatch is None
+    wrong = play(processor, tmp_path, steps.format(loop="null"))
+    assert wrong.mismatch == Mismatch(5, "active_loop: unchanged")
+
+
 def test_or_alternatives_are_separate_cases(tmp_path: Path) -> None:
     steps = "  - or:\n    - intent: greet\n    - intent: affirm\n  - action: utter_greet\n"
     found = cases(tmp_path, steps)
@@ -224,3 +240,15 @@ def test_reports_sort_stories_and_count_warnings(tmp_path: Path) -> None:
     warnings = (out / "stories_with_warnings.yml").read_text()
     assert "  - action: utter_greet  # predicted: action_unlikely_intent\n" in warnings
     assert (out / "story_confusion_matrix.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("selector_key", ["faq", "default"])
+def test_a_retrieval_intent_step_compares_the_selected_response_key(selector_key: str) -> None:
+    chosen = {"response": {"intent_response_key": "faq/parking"}}
+    parse_data = {
+        "intent": {"name": "faq", "confidence": 0.9},
+        "response_selector": {"all_retrieval_intents": ["faq"], selector_key: chosen},
+    }
+    user = UserUttered("is there parking", parse_data=parse_data)
+    assert predicted_intent(user, full_retrieval_intent=True) == "faq/parking"
+    assert predicted_intent(user, full_retrieval_intent=False) == "faq"
