@@ -135,9 +135,7 @@ def test_sequence_rows_are_sub_token_means_per_whitespace_token(trained: Trained
     np.testing.assert_allclose(sentence[0], hidden.mean(axis=0), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize(
-    ("text", "tokens"), [("🎉🎉", 1), ("北京欢迎你", 1), ("ok 👍 北京 ok", 3)]
-)
+@pytest.mark.parametrize(("text", "tokens"), [("🎉🎉", 1), ("北京欢迎你", 1), ("ok 👍 北京 ok", 3)])
 def test_emoji_and_cjk_text_get_features(trained: Trained, text: str, tokens: int) -> None:
     message, sequence, sentence = _features(trained.pipeline, text)
     assert len(message.tokens) == tokens

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -118,6 +119,16 @@ def test_sql_store_uses_rasas_events_table(tmp_path: Path) -> None:
     assert [row[1] for row in rows] == [event.type_name for event in [*SESSION, *TURN]]
     assert rows[3][2] == "greet" and rows[4][3] == "utter_greet"
     assert json.loads(rows[4][4]) == TURN[1].to_dict()
+
+
+def test_a_sqlite_file_is_written_ahead_and_readable_by_others(tmp_path: Path) -> None:
+    path = tmp_path / "tracker.db"
+    store = SQLTrackerStore(f"sqlite:///{path}")
+    run(store.append("u1", SESSION))
+    with sqlite3.connect(path) as reader:  # another process's view, while the store is open
+        assert reader.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert reader.execute("SELECT COUNT(*) FROM events").fetchone() == (len(SESSION),)
+    store.close()
 
 
 def test_sql_store_reads_a_file_written_before(tmp_path: Path) -> None:
