@@ -16,14 +16,14 @@ from typing import Literal, Self
 
 import numpy as np
 import onnxruntime as ort
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from myna.dialogue.policies.base import Policy, PolicyConfig, PolicyPrediction
 from myna.dialogue.policies.ted_features import TEDVocabulary, collate
 from myna.dialogue.states import RuleOnlyData, tracker_states
 from myna.dialogue.training_trackers import TrainingTracker
 from myna.nlu.component import load_json, save_json
-from myna.nlu.diet.config import check_batch_size, linear_batch_size
+from myna.nlu.diet.config import EmbeddingOptions, linear_batch_size
 from myna.nlu.diet.runtime import rank, session_options
 from myna.project.domain import Domain
 from myna.tracker import Tracker
@@ -39,7 +39,7 @@ _DENSE = {
 }
 
 
-class TEDConfig(PolicyConfig):
+class TEDConfig(PolicyConfig, EmbeddingOptions):
     """Rasa 3.x TEDPolicy options and defaults; text (end-to-end) options are accepted only.
 
     `transformer_size` and `number_of_transformer_layers` take an int or Rasa's dict per
@@ -48,9 +48,6 @@ class TEDConfig(PolicyConfig):
 
     priority: int = 1
     epochs: int = Field(1, ge=1)
-    batch_size: int | list[int] = Field(default_factory=lambda: [64, 256])
-    batch_strategy: Literal["balanced", "sequence"] = "balanced"
-    learning_rate: float = Field(0.001, gt=0)
     hidden_layers_sizes: dict[str, list[int]] = Field(default_factory=dict)
     dense_dimension: dict[str, int] = Field(default_factory=lambda: dict(_DENSE))
     concat_dimension: dict[str, int] = Field(default_factory=dict)
@@ -59,46 +56,20 @@ class TEDConfig(PolicyConfig):
     number_of_transformer_layers: int | dict[str, int] = Field(
         default_factory=lambda: dict.fromkeys(_PER_ENCODER, 1)
     )
-    number_of_attention_heads: int = Field(4, ge=1)
-    embedding_dimension: int = Field(20, ge=1)
-    number_of_negative_examples: int = Field(20, ge=1)
-    similarity_type: Literal["auto", "inner", "cosine"] = "auto"
-    loss_type: Literal["cross_entropy", "margin"] = "cross_entropy"
     ranking_length: int = Field(0, ge=0)
-    renormalize_confidences: bool = False
-    maximum_positive_similarity: float = 0.8
     maximum_negative_similarity: float = -0.2
-    use_maximum_negative_similarity: bool = True
-    negative_margin_scale: float = 0.8
     scale_loss: bool = True
     regularization_constant: float = Field(0.001, ge=0)
     drop_rate_dialogue: float = Field(0.1, ge=0, lt=1)
     drop_rate: float = Field(0.0, ge=0, lt=1)
     drop_rate_label: float = Field(0.0, ge=0, lt=1)
-    drop_rate_attention: float = Field(0.0, ge=0, lt=1)
-    connection_density: float = Field(0.2, gt=0, le=1)
     e2e_confidence_threshold: float = 0.5
-    constrain_similarities: bool = False
-    model_confidence: Literal["softmax"] = "softmax"
-    random_seed: int | None = None
-
-    @field_validator("batch_size")
-    @classmethod
-    def _check_batch_size(cls, value: int | list[int]) -> int | list[int]:
-        return check_batch_size(value)
 
     def dialogue_option(
         self, name: Literal["transformer_size", "number_of_transformer_layers"]
     ) -> int:
         value = getattr(self, name)
         return value if isinstance(value, int) else int(value.get(DIALOGUE, _PER_ENCODER[DIALOGUE]))
-
-    @property
-    def resolved_similarity(self) -> Literal["inner", "cosine"]:
-        """`auto` means inner for cross-entropy and cosine for margin loss."""
-        if self.similarity_type != "auto":
-            return self.similarity_type
-        return "inner" if self.loss_type == "cross_entropy" else "cosine"
 
     def batch_size_at(self, epoch: int) -> int:
         return linear_batch_size(self.batch_size, self.epochs, epoch)

@@ -27,7 +27,42 @@ def linear_batch_size(batch_size: int | list[int], epochs: int, epoch: int) -> i
     return int(start + epoch * (end - start) / (epochs - 1))
 
 
-class DIETConfig(BaseModel):
+class EmbeddingOptions(BaseModel):
+    """The options DIETClassifier and TEDPolicy share, with the defaults both have in Rasa:
+    batches, optimiser, attention heads, and the label-embedding similarity and loss."""
+
+    batch_size: int | list[int] = Field(default_factory=lambda: [64, 256])
+    batch_strategy: Literal["balanced", "sequence"] = "balanced"
+    learning_rate: float = Field(0.001, gt=0)
+    number_of_attention_heads: int = Field(4, ge=1)
+    embedding_dimension: int = Field(20, ge=1)
+    number_of_negative_examples: int = Field(20, ge=1)
+    similarity_type: Literal["auto", "inner", "cosine"] = "auto"
+    loss_type: Literal["cross_entropy", "margin"] = "cross_entropy"
+    renormalize_confidences: bool = False
+    maximum_positive_similarity: float = 0.8
+    use_maximum_negative_similarity: bool = True
+    negative_margin_scale: float = 0.8
+    drop_rate_attention: float = Field(0.0, ge=0, lt=1)
+    connection_density: float = Field(0.2, gt=0, le=1)
+    constrain_similarities: bool = False
+    model_confidence: Literal["softmax"] = "softmax"
+    random_seed: int | None = None
+
+    @field_validator("batch_size")
+    @classmethod
+    def _check_batch_size(cls, value: int | list[int]) -> int | list[int]:
+        return check_batch_size(value)
+
+    @property
+    def resolved_similarity(self) -> Literal["inner", "cosine"]:
+        """`auto` means inner for cross-entropy and cosine for margin loss."""
+        if self.similarity_type != "auto":
+            return self.similarity_type
+        return "inner" if self.loss_type == "cross_entropy" else "cosine"
+
+
+class DIETConfig(EmbeddingOptions):
     """Typed DIETClassifier options; unknown keys are errors.
 
     `quantize` is a Myna extra (int8 dynamic quantisation of the exported ONNX graph).
@@ -36,34 +71,20 @@ class DIETConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     epochs: int = Field(300, ge=1)
-    batch_size: int | list[int] = [64, 256]
-    batch_strategy: Literal["balanced", "sequence"] = "balanced"
-    learning_rate: float = Field(0.001, gt=0)
     hidden_layers_sizes: dict[str, list[int]] = {"text": [], "label": []}
     dense_dimension: dict[str, int] = {"text": 128, "label": 20}
     concat_dimension: dict[str, int] = {"text": 128, "label": 20}
     number_of_transformer_layers: int = Field(2, ge=0)
     transformer_size: int | None = 256
-    number_of_attention_heads: int = Field(4, ge=1)
     use_key_relative_attention: Literal[False] = False
     use_value_relative_attention: Literal[False] = False
     max_relative_position: int | None = 5
     unidirectional_encoder: Literal[False] = False
-    embedding_dimension: int = Field(20, ge=1)
-    number_of_negative_examples: int = Field(20, ge=1)
-    similarity_type: Literal["auto", "inner", "cosine"] = "auto"
-    loss_type: Literal["cross_entropy", "margin"] = "cross_entropy"
     ranking_length: int = Field(10, ge=0)
-    renormalize_confidences: bool = False
-    maximum_positive_similarity: float = 0.8
     maximum_negative_similarity: float = -0.4
-    use_maximum_negative_similarity: bool = True
     scale_loss: bool = False
     regularization_constant: float = Field(0.002, ge=0)
-    negative_margin_scale: float = 0.8
     drop_rate: float = Field(0.2, ge=0, lt=1)
-    drop_rate_attention: float = Field(0.0, ge=0, lt=1)
-    connection_density: float = Field(0.2, gt=0, le=1)
     weight_sparsity: float | None = Field(None, ge=0, lt=1)
     use_sparse_input_dropout: bool = True
     use_dense_input_dropout: bool = True
@@ -74,9 +95,6 @@ class DIETConfig(BaseModel):
     evaluate_every_number_of_epochs: int = Field(20, ge=-1)
     evaluate_on_number_of_examples: int = Field(0, ge=0)
     checkpoint_model: bool = False
-    constrain_similarities: bool = False
-    model_confidence: Literal["softmax"] = "softmax"
-    random_seed: int | None = None
     split_entities_by_comma: bool | dict[str, bool] = True
     featurizers: list[str] = []
     tensorboard_log_directory: str | None = None
@@ -108,11 +126,6 @@ class DIETConfig(BaseModel):
                 warnings.warn(f"{key} is ignored by Myna (no TensorBoard logging)", stacklevel=2)
         return data
 
-    @field_validator("batch_size")
-    @classmethod
-    def _check_batch_size(cls, value: int | list[int]) -> int | list[int]:
-        return check_batch_size(value)
-
     @model_validator(mode="after")
     def _check_dimensions(self) -> "DIETConfig":
         if self.number_of_transformer_layers > 0:
@@ -124,13 +137,6 @@ class DIETConfig(BaseModel):
         if self.loss_type == "margin" and self.similarity_type == "inner":
             raise ValueError("loss_type 'margin' needs similarity_type 'cosine' or 'auto'")
         return self
-
-    @property
-    def resolved_similarity(self) -> Literal["inner", "cosine"]:
-        """`auto` means inner for cross-entropy and cosine for margin loss."""
-        if self.similarity_type != "auto":
-            return self.similarity_type
-        return "inner" if self.loss_type == "cross_entropy" else "cosine"
 
     def batch_size_at(self, epoch: int) -> int:
         """Batch size for `epoch` (0-based), increasing linearly from start to end."""
