@@ -2,7 +2,8 @@
 
 Every featurizer appends one ``Features`` per message: ``sequence`` has one row per token
 (``[T, V]``), ``sentence`` is one row for the whole message (``[1, V]``). Sparse featurizers
-produce ``scipy.sparse.csr_matrix`` (float32), dense ones ``numpy`` float32 arrays; ``origin``
+produce ``SparseRows`` (a float32 CSR matrix, built without scipy: it is cheap to build per
+message and keeps scipy out of serving), dense ones ``numpy`` float32 arrays; ``origin``
 names the producing featurizer. Within one trained pipeline every message carries the
 same featurizers in the same order with the same widths.
 
@@ -10,29 +11,64 @@ DIET consumes sparse features in the *sparse-index layout* (notes/feasibility.md
 all sparse featurizers of a message share ONE index space, each featurizer's columns
 offset by the widths of those before it, and every id is shifted by +1 because 0 means
 padding. For a message the layout is ``indices int64 [T, K]`` and ``values float32
-[T, K]`` (K = most non-zero features of any row, at least 1), plus the sentence row as
-``[1, K]``. With ``V = sparse_feature_width(features)`` the model needs
-``nn.Embedding(V + 1, d, padding_idx=0)``; multiply the looked-up rows by ``values`` and
-sum over K to get the same result as a dense ``[T, V] @ W`` product.
+[T, K]`` (K = most non-zero features of any token row, at least 1), plus the sentence row
+apart as ``[1, K_s]``: it usually has several times more non-zeros than a token row, so
+padding the token rows to its width would multiply the work on them. With
+``V = sparse_feature_width(features)`` the model needs ``nn.Embedding(V + 1, d,
+padding_idx=0)``; multiply the looked-up rows by ``values`` and sum over K to get the same
+result as a dense ``[T, V] @ W`` product.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse
 
 PADDING_INDEX = 0
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SparseRows:
+    """A float32 sparse matrix ``shape = (rows, width)`` in CSR form.
+
+    Row ``r`` holds ``data[indptr[r]:indptr[r + 1]]`` at the increasing columns
+    ``columns[indptr[r]:indptr[r + 1]]``; no stored value is zero.
+    """
+
+    indptr: np.ndarray  # int64 [rows + 1]
+    columns: np.ndarray  # int64 [nnz]
+    data: np.ndarray  # float32 [nnz]
+    shape: tuple[int, int]
+
+    @property
+    def nnz(self) -> int:
+        return int(self.columns.shape[0])
+
+    def toarray(self) -> np.ndarray:
+        dense = np.zeros(self.shape, dtype=np.float32)
+        rows = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
+        dense[rows, self.columns] = self.data
+        return dense
+
+
+def sparse_rows(rows: Sequence[Mapping[int, float]], width: int) -> SparseRows:
+    """Build ``SparseRows`` from one ``{column: value}`` mapping per row (no zero values)."""
+    ordered = [sorted(row.items()) for row in rows]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(row) for row in ordered])
+    columns = np.array([c for row in ordered for c, _ in row], dtype=np.int64)
+    data = np.array([v for row in ordered for _, v in row], dtype=np.float32)
+    return SparseRows(indptr, columns, data, (len(rows), width))
 
 
 @dataclass(frozen=True, slots=True)
 class Features:
     """The output of one featurizer for one message."""
 
-    sequence: scipy.sparse.csr_matrix | np.ndarray
-    sentence: scipy.sparse.csr_matrix | np.ndarray
+    sequence: SparseRows | np.ndarray
+    sentence: SparseRows | np.ndarray
     origin: str
 
     def __post_init__(self) -> None:
@@ -44,7 +80,7 @@ class Features:
 
     @property
     def is_sparse(self) -> bool:
-        return scipy.sparse.issparse(self.sequence)
+        return isinstance(self.sequence, SparseRows)
 
     @property
     def width(self) -> int:
@@ -65,77 +101,43 @@ class SparseIndexed:
         return int(self.indices.shape[0])
 
 
-def sparse_rows(rows: Sequence[dict[int, float]], width: int) -> scipy.sparse.csr_matrix:
-    """Build a float32 CSR matrix from one ``{column: value}`` mapping per row.
-
-    Index arrays are int32 from the start: scipy checks (and copies) int64 ones, which made
-    building the matrices the largest cost of featurizing a message.
-    """
-    ordered = [sorted(row.items()) for row in rows]
-    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
-    indptr[1:] = np.cumsum([len(row) for row in ordered])
-    columns = np.array([c for row in ordered for c, _ in row], dtype=np.int32)
-    data = np.array([v for row in ordered for _, v in row], dtype=np.float32)
-    return scipy.sparse.csr_matrix((data, columns, indptr), shape=(len(rows), width))
-
-
 def sparse_feature_width(features: Sequence[Features]) -> int:
     """Total width V of all sparse features; an embedding needs V + 1 rows."""
     return sum(f.width for f in features if f.is_sparse)
 
 
-def combine_sparse(
-    features: Sequence[Features],
-) -> tuple[scipy.sparse.csr_matrix, scipy.sparse.csr_matrix]:
-    """Stack all sparse featurizers side by side: (sequence [T, V], sentence [1, V])."""
-    sparse = [f for f in features if f.is_sparse]
-    if not sparse:
-        raise ValueError("the message has no sparse features")
-    sequence = scipy.sparse.hstack([f.sequence for f in sparse], format="csr")
-    sentence = scipy.sparse.hstack([f.sentence for f in sparse], format="csr")
-    return sequence.astype(np.float32), sentence.astype(np.float32)
+def to_index_layout(matrices: Sequence[SparseRows]) -> tuple[np.ndarray, np.ndarray]:
+    """Matrices ``[T, V_i]`` side by side → (indices int64 [T, K], values float32 [T, K]).
 
-
-def to_index_layout(
-    matrices: Sequence[scipy.sparse.csr_matrix | scipy.sparse.csr_array],
-) -> tuple[np.ndarray, np.ndarray]:
-    """CSR matrices ``[T, V_i]`` side by side → (indices int64 [T, K], values float32 [T, K]).
-
-    Each matrix's ids are offset by the widths of those before it, and all by +1. Built
-    from the CSR arrays directly (no ``scipy.sparse.hstack``: it costs more than the rest
-    of a message's DIET input together). Zeros are dropped, ids sorted within a row.
+    Each matrix's ids are offset by the widths of those before it, and all by +1; a row's
+    ids stay increasing (each matrix's are, and the offsets grow).
     """
     rows = matrices[0].shape[0]
-    row_parts, column_parts, value_parts = [], [], []
-    offset = PADDING_INDEX + 1
-    for matrix in matrices:
-        csr = matrix.tocsr()
-        row_parts.append(np.repeat(np.arange(rows), np.diff(csr.indptr)))
-        column_parts.append(csr.indices.astype(np.int64) + offset)
-        value_parts.append(csr.data)
-        offset += csr.shape[1]
-    row, column = np.concatenate(row_parts), np.concatenate(column_parts)
-    value = np.concatenate(value_parts).astype(np.float32, copy=False)
-    kept = np.flatnonzero(value)
-    order = kept[np.lexsort((column[kept], row[kept]))]
-    row, column, value = row[order], column[order], value[order]
-    counts = np.bincount(row, minlength=rows)
-    k = max(1, int(counts.max(initial=0)))
+    counts = [np.diff(matrix.indptr) for matrix in matrices]
+    k = max(1, int(sum(counts).max(initial=0)))
     indices = np.full((rows, k), PADDING_INDEX, dtype=np.int64)
     values = np.zeros((rows, k), dtype=np.float32)
-    slots = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
-    indices[row, slots] = column
-    values[row, slots] = value
+    filled = np.zeros(rows, dtype=np.int64)
+    offset = PADDING_INDEX + 1
+    for matrix, count in zip(matrices, counts, strict=True):
+        if matrix.nnz:
+            row = np.repeat(np.arange(rows), count)
+            slots = filled[row] + np.arange(matrix.nnz) - matrix.indptr[row]
+            indices[row, slots] = matrix.columns + offset
+            values[row, slots] = matrix.data
+            filled += count
+        offset += matrix.shape[1]
     return indices, values
 
 
 def sparse_index_features(features: Sequence[Features]) -> SparseIndexed:
     """All sparse features of one message in one index space, in the sparse-index layout."""
-    sparse = [f for f in features if f.is_sparse]
-    if not sparse:
+    sequences = [f.sequence for f in features if isinstance(f.sequence, SparseRows)]
+    sentences = [f.sentence for f in features if isinstance(f.sentence, SparseRows)]
+    if not sequences:
         raise ValueError("the message has no sparse features")
-    indices, values = to_index_layout([f.sequence for f in sparse])
-    sentence_indices, sentence_values = to_index_layout([f.sentence for f in sparse])
+    indices, values = to_index_layout(sequences)
+    sentence_indices, sentence_values = to_index_layout(sentences)
     return SparseIndexed(indices, values, sentence_indices, sentence_values)
 
 

@@ -35,6 +35,7 @@ from myna.nlu.diet.runtime import DIETPrediction, DIETRuntime
 from myna.nlu.features import (
     PADDING_INDEX,
     Features,
+    SparseIndexed,
     dense_features,
     sparse_feature_width,
     sparse_index_features,
@@ -71,20 +72,48 @@ def message_rows(message: Message, featurizers: Sequence[str] = ()) -> DIETExamp
 
     None for a message without tokens (empty text): DIET predicts nothing for it.
     """
+    inputs = message_inputs(message, featurizers)
+    if inputs is None:
+        return None
+    indices = stack_rows(inputs.indices[:-1], inputs.sentence_indices, PADDING_INDEX)
+    values = stack_rows(inputs.values[:-1], inputs.sentence_values, 0.0)
+    return DIETExample(indices=indices, values=values, dense=inputs.dense)
+
+
+@dataclass
+class MessageInputs:
+    """One message for the DIET graph: rows are its tokens, then an empty sentence row.
+
+    The sentence row's sparse features come apart (``sentence_indices``/``_values``
+    [1, K_s]) so the token rows keep their own K; ``dense`` [rows, D] has the sentence
+    row's dense features in place.
+    """
+
+    indices: np.ndarray
+    values: np.ndarray
+    sentence_indices: np.ndarray
+    sentence_values: np.ndarray
+    dense: np.ndarray | None
+
+
+def message_inputs(message: Message, featurizers: Sequence[str] = ()) -> MessageInputs | None:
+    """``message`` as DIET inputs (at most MAX_TOKENS tokens); None if it has no tokens."""
     if not message.tokens:
         return None
     features = _selected(message, featurizers)
     n = min(len(message.tokens), MAX_TOKENS)
     if any(f.is_sparse for f in features):
         layout = sparse_index_features(features)
-        indices = stack_rows(layout.indices[:n], layout.sentence_indices, PADDING_INDEX)
-        values = stack_rows(layout.values[:n], layout.sentence_values, 0.0)
-    else:
-        indices = np.full((n + 1, 1), PADDING_INDEX, dtype=np.int64)
-        values = np.zeros((n + 1, 1), dtype=np.float32)
+    else:  # dense features only: every sparse slot is padding
+        ids = np.full((n, 1), PADDING_INDEX, dtype=np.int64)
+        no_values = np.zeros((n, 1), dtype=np.float32)
+        layout = SparseIndexed(ids, no_values, ids[:1], no_values[:1])
+    indices = np.full((n + 1, layout.indices.shape[1]), PADDING_INDEX, dtype=np.int64)
+    values = np.zeros(indices.shape, dtype=np.float32)
+    indices[:n], values[:n] = layout.indices[:n], layout.values[:n]
     dense = dense_features(features)
     rows = None if dense is None else stack_rows(dense[0][:n], dense[1], 0.0)
-    return DIETExample(indices=indices, values=values, dense=rows)
+    return MessageInputs(indices, values, layout.sentence_indices, layout.sentence_values, rows)
 
 
 def _entity_dicts(example: NLUExample) -> list[dict[str, Any]]:
@@ -165,13 +194,18 @@ class DIETComponent(Component):
         """The prediction for one message and how many of its tokens the model saw."""
         if self.runtime is None:
             return None
-        rows = message_rows(message, self.config.featurizers)
-        if rows is None:
+        inputs = message_inputs(message, self.config.featurizers)
+        if inputs is None:
             return None
-        mask = np.ones((1, rows.n_rows), dtype=bool)
-        dense = None if rows.dense is None else rows.dense[None]
-        prediction = self.runtime.predict(rows.indices[None], rows.values[None], mask, dense)
-        return prediction, rows.n_rows - 1
+        rows = inputs.indices.shape[0]
+        prediction = self.runtime.predict(
+            inputs.indices[None],
+            inputs.values[None],
+            np.ones((1, rows), dtype=bool),
+            None if inputs.dense is None else inputs.dense[None],
+            (inputs.sentence_indices, inputs.sentence_values),
+        )
+        return prediction, rows - 1
 
     def persist(self, directory: Path) -> None:
         if self.model_dir is not None:

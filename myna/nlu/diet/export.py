@@ -2,7 +2,10 @@
 
 Settings from notes/feasibility.md §1: the default (dynamo) exporter, `dynamic_shapes` on
 batch, rows and K, `external_data=False` (one file), the default opset. The graph is the
-inference path only: intent scores after softmax and per-row tag emission logits. CRF
+inference path only: intent scores after softmax and per-row tag emission logits. Its
+sparse inputs are the token rows (`indices`, `values` [B, T, K], the sentence row may be
+empty) and the sentence rows' features apart (`sentence_indices`, `sentence_values`
+[B, K_s]), which the graph adds at each sentence row (`DIETModel.encode`). CRF
 transitions go beside it as .npy; Viterbi runs in numpy at serving time.
 """
 
@@ -23,8 +26,9 @@ from myna.nlu.diet.artifacts import (
 from myna.nlu.diet.bilou import TagScheme
 from myna.nlu.diet.model import DIETModel
 
-# Example sizes for tracing: all above 1, so no dimension is specialised to a constant.
-_EXAMPLE_BATCH, _EXAMPLE_ROWS, _EXAMPLE_WIDTH = 2, 5, 3
+# Example sizes for tracing: all above 1 and distinct, so no dimension is specialised to
+# a constant or tied to another.
+_EXAMPLE_BATCH, _EXAMPLE_ROWS, _EXAMPLE_WIDTH, _EXAMPLE_SENTENCE_WIDTH = 2, 5, 3, 4
 
 
 class InferenceGraph(nn.Module):
@@ -44,9 +48,12 @@ class InferenceGraph(nn.Module):
         indices: torch.Tensor,
         values: torch.Tensor,
         mask: torch.Tensor,
+        sentence_indices: torch.Tensor,
+        sentence_values: torch.Tensor,
         dense: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, ...]:
-        outputs = self.model(indices, values, mask, dense)
+        sentence = (sentence_indices, sentence_values)
+        outputs = self.model(indices, values, mask, dense, sentence)
         return tuple(outputs[name] for name in self.output_names)
 
 
@@ -54,10 +61,14 @@ def example_inputs(model: DIETModel) -> dict[str, torch.Tensor]:
     """Valid random inputs of the traced sizes (every example has at least its sentence row)."""
     generator = torch.Generator().manual_seed(0)
     shape = (_EXAMPLE_BATCH, _EXAMPLE_ROWS, _EXAMPLE_WIDTH)
+    sentence_shape = (_EXAMPLE_BATCH, _EXAMPLE_SENTENCE_WIDTH)
+    vocabulary = model.dims.sparse_size + 1
     inputs = {
-        "indices": torch.randint(0, model.dims.sparse_size + 1, shape, generator=generator),
+        "indices": torch.randint(0, vocabulary, shape, generator=generator),
         "values": torch.rand(shape, generator=generator),
         "mask": torch.tensor([[True] * _EXAMPLE_ROWS, [True, True, True, False, False]]),
+        "sentence_indices": torch.randint(0, vocabulary, sentence_shape, generator=generator),
+        "sentence_values": torch.rand(sentence_shape, generator=generator),
     }
     if model.dims.dense_size:
         dense_shape = (*shape[:2], model.dims.dense_size)
@@ -70,6 +81,8 @@ def _dynamic_shapes(names: Sequence[str]) -> dict[str, dict[int, str]]:
         "indices": {0: "batch", 1: "rows", 2: "width"},
         "values": {0: "batch", 1: "rows", 2: "width"},
         "mask": {0: "batch", 1: "rows"},
+        "sentence_indices": {0: "batch", 1: "sentence_width"},
+        "sentence_values": {0: "batch", 1: "sentence_width"},
         "dense": {0: "batch", 1: "rows"},
     }
     return {name: shapes[name] for name in names}

@@ -110,15 +110,32 @@ class DIETModel(nn.Module):
         values: torch.Tensor,
         mask: torch.Tensor,
         dense: torch.Tensor | None = None,
+        sentence: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> torch.Tensor:
-        """Hidden states [B, T, H]."""
+        """Hidden states [B, T, H].
+
+        `sentence` (inference only): sparse features of the sentence rows given apart,
+        (indices, values) [B, K_s], added to each example's sentence row. Serving passes
+        them so the token rows keep their own, smaller K (see `myna.nlu.features`).
+        """
         features = self.sparse(indices, values)
+        if sentence is not None:
+            features = features + self._at_sentence_rows(*sentence, mask)
         if dense is not None:
             features = torch.cat([features, self.dense_dropout(dense)], dim=-1)
         hidden = self.text_ffnn(features)
         if self.encoder is not None:
             hidden = self.encoder(hidden, mask)
         return hidden
+
+    def _at_sentence_rows(
+        self, indices: torch.Tensor, values: torch.Tensor, mask: torch.Tensor
+    ) -> torch.Tensor:
+        """Sparse features [B, K_s] summed and put at each example's sentence row [B, T, U]."""
+        summed = (self.sparse.embedding(indices) * values.unsqueeze(-1)).sum(dim=1)
+        rows = torch.arange(mask.shape[1], device=mask.device).unsqueeze(0)
+        at_sentence = rows == sentence_positions(mask).unsqueeze(1)
+        return at_sentence.unsqueeze(-1).to(summed.dtype) * summed.unsqueeze(1)
 
     def text_embeddings(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Intent-space embedding of each example's sentence row [B, E]."""
@@ -137,9 +154,10 @@ class DIETModel(nn.Module):
         values: torch.Tensor,
         mask: torch.Tensor,
         dense: torch.Tensor | None = None,
+        sentence: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> dict[str, torch.Tensor]:
         """Inference outputs: `intent_scores` [B, n] (softmax), `<head>_logits` [B, T, n_tags]."""
-        hidden = self.encode(indices, values, mask, dense)
+        hidden = self.encode(indices, values, mask, dense, sentence)
         outputs: dict[str, torch.Tensor] = {}
         if self.intents:
             similarities = self.text_embeddings(hidden, mask) @ self.label_embeddings().T

@@ -98,13 +98,26 @@ class DIETRuntime:
         values: np.ndarray,
         mask: np.ndarray,
         dense: np.ndarray | None = None,
+        sentence: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> dict[str, np.ndarray]:
-        """Raw graph outputs by name (intent softmax scores, tag emission logits)."""
+        """Raw graph outputs by name (intent softmax scores, tag emission logits).
+
+        The sentence rows' sparse features are in `indices`/`values` (training batches) or,
+        with their own width, apart in `sentence` = (indices, values) [B, K_s] (serving).
+        """
+        batch = mask.shape[0]
+        if "sentence_indices" not in self.metadata.inputs and sentence is not None:
+            indices, values = _into_sentence_rows(indices, values, mask, sentence)
         feeds = {
             "indices": np.ascontiguousarray(indices, dtype=np.int64),
             "values": np.ascontiguousarray(values, dtype=np.float32),
             "mask": np.ascontiguousarray(mask, dtype=bool),
         }
+        if "sentence_indices" in self.metadata.inputs:
+            if sentence is None:
+                sentence = (np.zeros((batch, 1), np.int64), np.zeros((batch, 1), np.float32))
+            feeds["sentence_indices"] = np.ascontiguousarray(sentence[0], dtype=np.int64)
+            feeds["sentence_values"] = np.ascontiguousarray(sentence[1], dtype=np.float32)
         if "dense" in self.metadata.inputs:
             if dense is None:
                 raise ValueError("this DIET model needs dense features")
@@ -118,9 +131,10 @@ class DIETRuntime:
         values: np.ndarray,
         mask: np.ndarray,
         dense: np.ndarray | None = None,
+        sentence: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> DIETPrediction:
-        """Intent ranking and decoded tags for a padded batch."""
-        outputs = self.run(indices, values, mask, dense)
+        """Intent ranking and decoded tags for a padded batch (inputs as for `run`)."""
+        outputs = self.run(indices, values, mask, dense, sentence)
         config = self.metadata.config
         empty = np.zeros((mask.shape[0], 0))
         intent_ids, confidences = empty.astype(np.int64), empty
@@ -159,3 +173,25 @@ class DIETRuntime:
             self.metadata.schemes,
             self.metadata.config.splits_by_comma,
         )
+
+
+def _into_sentence_rows(
+    indices: np.ndarray,
+    values: np.ndarray,
+    mask: np.ndarray,
+    sentence: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """`sentence` written into each example's sentence row, for graphs exported without
+    the sentence inputs (models trained before they existed)."""
+    sentence_indices, sentence_values = sentence
+    width = max(indices.shape[2], sentence_indices.shape[1])
+    stacked_indices = np.zeros((*indices.shape[:2], width), dtype=np.int64)
+    stacked_values = np.zeros((*indices.shape[:2], width), dtype=np.float32)
+    stacked_indices[:, :, : indices.shape[2]] = indices
+    stacked_values[:, :, : indices.shape[2]] = values
+    rows = (np.arange(indices.shape[0]), np.asarray(mask).sum(axis=1) - 1)
+    stacked_indices[rows] = 0
+    stacked_values[rows] = 0.0
+    stacked_indices[rows[0], rows[1], : sentence_indices.shape[1]] = sentence_indices
+    stacked_values[rows[0], rows[1], : sentence_values.shape[1]] = sentence_values
+    return stacked_indices, stacked_values

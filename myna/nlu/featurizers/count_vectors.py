@@ -2,7 +2,9 @@
 
 Sequence features: one row per token, the n-grams of that token's text (for ``char`` and
 ``char_wb`` the character n-grams of the token). Sentence features: the n-grams of the
-whole message (tokens joined by spaces), so word n-grams across tokens count there.
+whole message (tokens joined by spaces), so word n-grams across tokens count there; when
+no n-gram can span two words (``char_wb``, or ``word`` unigrams) that is the sum of the
+token rows, which serving uses instead of analysing the text again.
 Training (``myna.nlu.featurizers.count_vectors_trainer``) fits the vocabulary with
 scikit-learn's ``CountVectorizer``; the vocabulary and the stop words used are stored as
 JSON, and serving looks n-grams up with ``myna.nlu.featurizers.ngrams``, never importing
@@ -22,7 +24,7 @@ from typing import Literal, Self
 
 from myna.nlu.component import Component, ComponentConfig, load_json, save_json
 from myna.nlu.features import Features, sparse_rows
-from myna.nlu.featurizers.ngrams import AccentStripping, Analyzer, count_row
+from myna.nlu.featurizers.ngrams import AccentStripping, Analyzer, count_row, sum_rows
 from myna.nlu.message import Message
 
 _VOCABULARY_FILE = "vocabulary.json"
@@ -100,7 +102,10 @@ class CountVectorsFeaturizer(Component):
         words = self._serving_words(message)
         width = len(self.vocabulary)
         sequence = [count_row(self.analyzer(word), self.vocabulary) for word in words]
-        sentence = [count_row(self.analyzer(" ".join(words)), self.vocabulary)]
+        if self.analyzer.per_word:
+            sentence = [sum_rows(sequence)]
+        else:
+            sentence = [count_row(self.analyzer(" ".join(words)), self.vocabulary)]
         message.features.append(
             Features(sparse_rows(sequence, width), sparse_rows(sentence, width), self.name)
         )

@@ -74,25 +74,30 @@ class LexicalSyntacticFeaturizer(Component):
         super().__init__(config)
         self.vocabulary: dict[FeatureKey, int] = {key: i for i, key in enumerate(vocabulary)}
 
-    def _token_keys(self, tokens: Sequence[Token], index: int) -> list[FeatureKey]:
-        """The (position, feature, value) keys describing the token at ``index``."""
+    def _keys(self, tokens: Sequence[Token]) -> list[list[FeatureKey]]:
+        """Per token, the (position, feature, value) keys describing it.
+
+        Each feature is computed once per token, then shared by the window positions.
+        """
         window = self.config.features
-        keys: list[FeatureKey] = []
-        for position, names in enumerate(window):
-            neighbour = index + position - len(window) // 2
-            if 0 <= neighbour < len(tokens):
-                keys.extend(
-                    (position, name, str(_FEATURES[name](tokens, neighbour))) for name in names
-                )
+        names = {name for position in window for name in position}
+        values = {
+            name: [str(_FEATURES[name](tokens, i)) for i in range(len(tokens))] for name in names
+        }
+        keys: list[list[FeatureKey]] = []
+        for index in range(len(tokens)):
+            token_keys: list[FeatureKey] = []
+            for position, position_names in enumerate(window):
+                neighbour = index + position - len(window) // 2
+                if 0 <= neighbour < len(tokens):
+                    token_keys.extend(
+                        (position, name, values[name][neighbour]) for name in position_names
+                    )
+            keys.append(token_keys)
         return keys
 
     def train(self, messages: Sequence[Message], training_data: NLUData) -> None:
-        seen = {
-            key
-            for message in messages
-            for index in range(len(message.tokens))
-            for key in self._token_keys(message.tokens, index)
-        }
+        seen = {key for message in messages for keys in self._keys(message.tokens) for key in keys}
         self.vocabulary = {key: i for i, key in enumerate(sorted(seen))}
 
     def process(self, message: Message) -> None:
@@ -100,8 +105,7 @@ class LexicalSyntacticFeaturizer(Component):
             return
         columns = self.vocabulary
         rows = [
-            {columns[k]: 1.0 for k in self._token_keys(message.tokens, i) if k in columns}
-            for i in range(len(message.tokens))
+            {columns[k]: 1.0 for k in keys if k in columns} for keys in self._keys(message.tokens)
         ]
         width = len(self.vocabulary)
         message.features.append(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -50,6 +49,11 @@ class Analyzer:
     lowercase: bool = True
     strip_accents: AccentStripping = None
     stop_words: frozenset[str] = frozenset()
+
+    @property
+    def per_word(self) -> bool:
+        """Whether a document's n-grams are those of its words (none spans two words)."""
+        return self.analyzer == "char_wb" or (self.analyzer == "word" and self.max_ngram == 1)
 
     def preprocess(self, text: str) -> str:
         if self.lowercase:
@@ -91,5 +95,18 @@ def _ngrams(
 
 def count_row(grams: Iterable[str], vocabulary: dict[str, int]) -> dict[int, float]:
     """``{column: count}`` of the grams that are in the vocabulary."""
-    counts = Counter(vocabulary[g] for g in grams if g in vocabulary)
-    return {column: float(count) for column, count in counts.items()}
+    counts: dict[int, float] = {}
+    for gram in grams:
+        column = vocabulary.get(gram)
+        if column is not None:
+            counts[column] = counts.get(column, 0.0) + 1.0
+    return counts
+
+
+def sum_rows(rows: Iterable[dict[int, float]]) -> dict[int, float]:
+    """The ``{column: count}`` rows added up."""
+    total: dict[int, float] = {}
+    for row in rows:
+        for column, count in row.items():
+            total[column] = total.get(column, 0.0) + count
+    return total

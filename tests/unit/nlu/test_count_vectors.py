@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from nlu_helpers import build, data, example
 
 from myna.nlu.featurizers.count_vectors import CountVectorsFeaturizer
 from myna.nlu.featurizers.count_vectors_trainer import CountVectorsTrainer
+from myna.nlu.featurizers.ngrams import count_row
 from myna.nlu.message import Message
 from myna.nlu.tokenizers.whitespace import WhitespaceTokenizer
 
@@ -63,6 +65,36 @@ def test_char_features_are_the_ngrams_of_each_token() -> None:
     }
 
 
+TRICKY = ["ΟΔΟΣ Σας café  NAÏVE", "don't-stop e-mail 42x", "ﬁne Straße 😀 a", "x"]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4},
+        {"analyzer": "char_wb", "max_ngram": 3, "strip_accents": "unicode"},
+        {"analyzer": "word", "lowercase": False, "strip_accents": "ascii"},
+    ],
+)
+def test_per_word_sentence_row_is_the_analysed_text(options: dict[str, object]) -> None:
+    """Serving sums the token rows when no n-gram spans two words: same as analysing."""
+    tokenizer = build(WhitespaceTokenizer)
+    featurizer = build(CountVectorsTrainer, **options)
+    messages = [Message.from_example(example(text, "any")) for text in TRICKY]
+    for message in messages:
+        tokenizer.process(message)
+    featurizer.train(messages, data(*(example(text, "any") for text in TRICKY)))
+    assert featurizer.analyzer.per_word
+    for text in [*TRICKY, "Σ ΣΣ fine"]:
+        message = Message(text)
+        tokenizer.process(message)
+        featurizer.process(message)
+        joined = " ".join(t.text for t in message.tokens)
+        expected = count_row(featurizer.analyzer(joined), featurizer.vocabulary)
+        got = message.features[0].sentence.toarray()[0]
+        assert {c: float(got[c]) for c in np.flatnonzero(got)} == expected
+
+
 def test_unknown_words_map_to_the_oov_token() -> None:
     options = {"OOV_token": "oov", "OOV_words": ["there"]}
     _, featurizer = _trained(**options)
@@ -71,9 +103,10 @@ def test_unknown_words_map_to_the_oov_token() -> None:
     assert sequence[1, vocabulary["oov"]] == 1
 
 
-def test_empty_text_gives_zero_rows() -> None:
+def test_empty_text_gives_one_empty_row() -> None:
+    """The empty text is one empty token (as in Rasa); it matches no vocabulary entry."""
     sequence, sentence, _ = _featurize("")
-    assert sequence.shape[0] == 0 and sentence.sum() == 0
+    assert sequence.shape[0] == 1 and sequence.sum() == 0 and sentence.sum() == 0
 
 
 def test_empty_vocabulary_adds_no_features() -> None:
@@ -101,4 +134,4 @@ def test_english_stop_words_are_resolved_at_training_and_persisted(tmp_path: Pat
     tokenizer.process(message)
     loaded.process(message)
     (features,) = message.features
-    assert features.sentence[0, loaded.vocabulary["book table"]] == 1
+    assert features.sentence.toarray()[0, loaded.vocabulary["book table"]] == 1

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import scipy.sparse
 
 from myna.nlu.features import (
     Features,
-    combine_sparse,
+    SparseRows,
     dense_features,
     pad_batch,
     sparse_feature_width,
@@ -29,9 +28,11 @@ def _message_features() -> list[Features]:
 
 
 def test_sparse_rows_builds_float32_csr() -> None:
-    matrix = sparse_rows([{2: 3.0}, {}, {0: 1.0, 1: 1.0}], 4)
-    assert scipy.sparse.issparse(matrix)
-    assert matrix.dtype == np.float32
+    matrix = sparse_rows([{2: 3.0}, {}, {1: 1.0, 0: 1.0}], 4)
+    assert isinstance(matrix, SparseRows) and matrix.shape == (3, 4) and matrix.nnz == 3
+    assert matrix.data.dtype == np.float32
+    np.testing.assert_array_equal(matrix.indptr, [0, 1, 1, 3])
+    np.testing.assert_array_equal(matrix.columns, [2, 0, 1])
     np.testing.assert_array_equal(matrix.toarray(), [[0, 0, 3, 0], [0, 0, 0, 0], [1, 1, 0, 0]])
 
 
@@ -44,10 +45,9 @@ def test_total_width_counts_sparse_featurizers_only() -> None:
     assert sparse_feature_width(_message_features()) == 5
 
 
-def test_combined_matrix_offsets_each_featurizer() -> None:
-    sequence, sentence = combine_sparse(_message_features())
-    np.testing.assert_array_equal(sequence.toarray(), [[1, 0, 0, 0, 1], [0, 1, 2, 0, 0]])
-    np.testing.assert_array_equal(sentence.toarray(), [[1, 1, 2, 0, 0]])
+def _combined_dense(features: list[Features]) -> np.ndarray:
+    """The sparse featurizers' token rows side by side, as one dense [T, V] matrix."""
+    return np.hstack([f.sequence.toarray() for f in features if isinstance(f.sequence, SparseRows)])
 
 
 def test_index_layout_shifts_ids_and_pads_with_zero() -> None:
@@ -68,7 +68,7 @@ def test_index_layout_equals_dense_product() -> None:
     embedding = np.vstack([np.zeros((1, 3), np.float32), weights])
     layout = sparse_index_features(features)
     via_index = (embedding[layout.indices] * layout.values[..., None]).sum(axis=1)
-    np.testing.assert_allclose(via_index, combine_sparse(features)[0].toarray() @ weights)
+    np.testing.assert_allclose(via_index, _combined_dense(features) @ weights)
 
 
 def test_message_without_tokens_has_an_empty_sequence() -> None:

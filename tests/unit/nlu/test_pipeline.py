@@ -94,7 +94,8 @@ def test_persist_and_load_give_the_same_features(tmp_path: Path) -> None:
         assert original.to_parse_result() == again.to_parse_result()
         assert [f.origin for f in original.features] == [f.origin for f in again.features]
         for a, b in zip(original.features, again.features, strict=True):
-            assert (a.sequence != b.sequence).nnz == 0 and (a.sentence != b.sentence).nnz == 0
+            np.testing.assert_array_equal(a.sequence.toarray(), b.sequence.toarray())
+            np.testing.assert_array_equal(a.sentence.toarray(), b.sentence.toarray())
         layout_a = sparse_index_features(original.features)
         layout_b = sparse_index_features(again.features)
         np.testing.assert_array_equal(layout_a.indices, layout_b.indices)

@@ -15,7 +15,7 @@ pytest.importorskip("onnxscript")
 
 from myna.nlu.diet.data import collate
 from myna.nlu.diet.export import export_diet
-from myna.nlu.diet.runtime import DIETRuntime
+from myna.nlu.diet.runtime import DIETRuntime, _into_sentence_rows
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +47,24 @@ def test_onnx_matches_torch(trained: Trained, exported: Path, size: int, seed: i
         )
         for row, n_tokens in enumerate(tokens.sum(axis=1)):
             assert prediction.tags[head][row].tolist() == torch_tags[row, :n_tokens].tolist()
+
+
+def test_sentence_rows_apart_give_the_same_outputs(trained: Trained, exported: Path) -> None:
+    """Serving passes the sentence rows' features apart; the graph puts them back."""
+    runtime = DIETRuntime.load(exported, quantized=False)
+    batch = collate(examples(make_dataset(8, seed=7), trained.schemes))
+    rows = (np.arange(8), batch.mask.sum(axis=1) - 1)
+    sentence = (batch.indices[rows], batch.values[rows])
+    indices, values = batch.indices.copy(), batch.values.copy()
+    indices[rows], values[rows] = 0, 0.0
+    apart = runtime.run(indices, values, batch.mask, sentence=sentence)
+    together = runtime.run(batch.indices, batch.values, batch.mask)
+    for name, output in together.items():
+        np.testing.assert_allclose(apart[name], output, rtol=0, atol=1e-5)
+    # Graphs exported without the sentence inputs get them written back into the rows.
+    restored = _into_sentence_rows(indices, values, batch.mask, sentence)
+    np.testing.assert_array_equal(restored[0], batch.indices)
+    np.testing.assert_array_equal(restored[1], batch.values)
 
 
 def test_runtime_decodes_rasa_shapes(trained: Trained, exported: Path) -> None:
