@@ -9,6 +9,11 @@
 4. The result carries every policy's mandatory events and the winner's optional ones,
    plus `user_featurization` when the last action was `action_listen`.
 
+A policy whose predictions are scores only (`Policy.scores_only`: Memoization, TED) is
+not asked when it cannot change the outcome: a prediction already made scores 1.0 at a
+higher priority, or ignores the user, or is end-to-end. The winner is the same; TED's
+graph simply does not run on turns a rule or a remembered story decides.
+
 Also the processor's circuit breaker: `MAX_NUMBER_OF_PREDICTIONS` (env, default 10).
 """
 
@@ -132,8 +137,30 @@ class PolicyEnsemble:
             (data for policy in self.policies if (data := policy.rule_only_data()) is not None),
             None,
         )
-        predictions = [policy.predict(tracker, domain, rule_only) for policy in self.policies]
-        return combine(predictions, tracker, domain)
+        made: dict[int, PolicyPrediction] = {
+            index: policy.predict(tracker, domain, rule_only)
+            for index, policy in enumerate(self.policies)
+            if not policy.scores_only
+        }
+        by_priority = sorted(
+            (index for index, policy in enumerate(self.policies) if policy.scores_only),
+            key=lambda index: -self.policies[index].priority,
+        )
+        for index in by_priority:
+            policy = self.policies[index]
+            if not made or _could_win(policy, [made[i] for i in sorted(made)], tracker, domain):
+                made[index] = policy.predict(tracker, domain, rule_only)
+        return combine([made[index] for index in sorted(made)], tracker, domain)
+
+
+def _could_win(
+    policy: Policy, made: Sequence[PolicyPrediction], tracker: Tracker, domain: Domain
+) -> bool:
+    """Whether a scores-only `policy` (no events, plain scores ≤ 1) could still win."""
+    best = pick_winner(_without_rejected(made, tracker, domain))
+    if best.is_no_user_prediction or best.is_end_to_end:
+        return False
+    return best.max_confidence < 1.0 or best.policy_priority <= policy.priority
 
 
 def max_number_of_predictions(environ: Mapping[str, str] | None = None) -> int:

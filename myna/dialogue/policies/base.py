@@ -68,6 +68,9 @@ class Policy(ABC):
     """One dialogue policy; its class name is the Rasa policy name."""
 
     Config: ClassVar[type[PolicyConfig]] = PolicyConfig
+    # True for policies whose predictions are scores only: no events, never end-to-end
+    # or "no user". The ensemble need not ask such a policy when it cannot win.
+    scores_only: ClassVar[bool] = False
 
     def __init__(self, config: PolicyConfig) -> None:
         self.config = config

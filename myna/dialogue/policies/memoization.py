@@ -48,6 +48,7 @@ class MemoizationConfig(PolicyConfig):
 class MemoizationPolicy(Policy):
     Config = MemoizationConfig
     config: MemoizationConfig
+    scores_only = True
 
     def __init__(self, config: PolicyConfig, lookup: dict[str, str] | None = None) -> None:
         super().__init__(config)

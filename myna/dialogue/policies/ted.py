@@ -87,6 +87,7 @@ class TEDPolicy(Policy):
 
     Config = TEDConfig
     config: TEDConfig
+    scores_only = True
 
     def __init__(
         self,

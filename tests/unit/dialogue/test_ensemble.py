@@ -110,8 +110,10 @@ def test_events_mandatory_from_all_optional_from_winner_plus_featurization(
 class _Fixed(Policy):
     """A policy that always predicts one action and records the rule-only data it got."""
 
-    def __init__(self, action_name: str, score: float, data: RuleOnlyData | None = None) -> None:
-        super().__init__(PolicyConfig(priority=2))
+    def __init__(
+        self, action_name: str, score: float, data: RuleOnlyData | None = None, priority: int = 2
+    ) -> None:
+        super().__init__(PolicyConfig(priority=priority))
         self.action_name, self.score, self.data = action_name, score, data
         self.seen: list[RuleOnlyData | None] = []
 
@@ -141,6 +143,31 @@ def test_ensemble_passes_rule_only_data_to_every_policy(domain: Domain) -> None:
     result = PolicyEnsemble([first, second]).predict(tracker(domain, user("greet")), domain)
     assert (result.action_name, result.policy_name) == ("utter_b", "_Fixed")
     assert first.seen == second.seen == [data]
+
+
+class _ScoresOnly(_Fixed):
+    scores_only = True
+
+
+@pytest.mark.parametrize(
+    ("rule_score", "rejected", "asked", "winner"),
+    [
+        (1.0, False, False, "_Fixed"),  # a sure higher-priority prediction: TED cannot win
+        (0.9, False, True, "_ScoresOnly"),  # below 1.0: it may, and here it does
+        (1.0, True, True, "_ScoresOnly"),  # the sure action was just rejected
+    ],
+)
+def test_scores_only_policies_are_asked_only_when_they_could_win(
+    domain: Domain, rule_score: float, rejected: bool, asked: bool, winner: str
+) -> None:
+    rules, ted = _Fixed("utter_a", rule_score, priority=6), _ScoresOnly("utter_b", 0.95, priority=1)
+    events = [user("greet"), *([ActionExecutionRejected("utter_a")] if rejected else [])]
+    result = PolicyEnsemble([ted, rules]).predict(tracker(domain, *events), domain)
+    assert bool(ted.seen) is asked
+    assert result.policy_name == winner
+    same_priority = _ScoresOnly("utter_b", 0.95, priority=6)
+    PolicyEnsemble([rules, same_priority]).predict(tracker(domain, user("greet")), domain)
+    assert same_priority.seen  # at the same priority its own 1.0 would compete
 
 
 def test_max_number_of_predictions_from_the_environment() -> None:
