@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 HEADS = ("entity", "role", "group")
+# Batches sorted by length together in training (see `length_batches`).
+BUCKET_BATCHES = 2
 
 
 @dataclass(frozen=True)
@@ -116,3 +118,54 @@ def stack_rows(tokens: np.ndarray, sentence: np.ndarray, fill: float | int) -> n
     stacked[: tokens.shape[0], : tokens.shape[1]] = tokens
     stacked[tokens.shape[0], : sentence.shape[1]] = sentence[0]
     return stacked
+
+
+def balanced_order(labels: Sequence[int], batch_size: int, rng: np.random.Generator) -> list[int]:
+    """Rasa's `balanced` batching: every stretch of the epoch mixes all labels.
+
+    Rounds over the labels (in random order) each take the next `count / n * batch_size + 1`
+    examples of a label; a label that has run out starts over (and then sits out every
+    other round) until every label has been seen once. Small labels are so oversampled,
+    and no stretch of the epoch holds only the big ones (the tail of a plain round-robin
+    is all majority label, which drags the intent head to it at the end of each epoch).
+    """
+    ids = np.asarray(labels)
+    unique, counts = np.unique(ids, return_counts=True)
+    groups = [rng.permutation(np.flatnonzero(ids == label)) for label in unique]
+    chunks = [int(count / len(ids) * batch_size) + 1 for count in counts]
+    position = [0] * len(unique)
+    cycles = [0] * len(unique)
+    skipped = [False] * len(unique)
+    order: list[int] = []
+    while min(cycles) == 0:
+        for index in rng.permutation(len(unique)):
+            if cycles[index] > 0 and not skipped[index]:
+                skipped[index] = True
+                continue
+            skipped[index] = False
+            start = position[index]
+            order.extend(int(i) for i in groups[index][start : start + chunks[index]])
+            position[index] = start + chunks[index]
+            if position[index] >= counts[index]:
+                cycles[index] += 1
+                position[index] = 0
+            if min(cycles) > 0:
+                break
+    return order
+
+
+def length_batches(
+    order: Sequence[int], lengths: Sequence[int], batch_size: int, rng: np.random.Generator
+) -> list[list[int]]:
+    """Cut `order` into batches of similar length, in random batch order.
+
+    Each window of `BUCKET_BATCHES` consecutive batches is sorted by length before it is
+    cut, so a batch mixes what its window mixes (e.g. all labels) while padding, and so
+    the rows the encoder and the CRF work on, shrink to about the real ones.
+    """
+    window = batch_size * BUCKET_BATCHES
+    batches: list[list[int]] = []
+    for start in range(0, len(order), window):
+        part = sorted(order[start : start + window], key=lambda i: lengths[i])
+        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]

@@ -14,7 +14,7 @@ from torch.nn import functional as F
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.data import DIETDims
 from myna.nlu.diet.layers import FeedForward, SparseInput, TransformerEncoder
-from myna.nlu.diet.losses import cross_entropy_loss, l2_penalty, margin_loss, sample_negatives
+from myna.nlu.diet.losses import cross_entropy_loss, margin_loss, sample_negatives
 from myna.nlu.diet.torch_crf import CRF
 
 
@@ -206,7 +206,10 @@ class DIETModel(nn.Module):
         return loss
 
     def loss(self, batch: TensorBatch, tag_metrics: bool = True) -> LossOutput:
-        """Training loss (intent + tag heads + L2) and metric counts for `batch`.
+        """Training loss (intent + tag heads) and metric counts for `batch`.
+
+        The L2 term on the weight matrices is Adam's `weight_decay` (`trainer.make_optimizer`):
+        the same gradient, without a pass over the [V, units] sparse-input table per batch.
 
         `tag_metrics=False` skips the entity Viterbi decode behind the tag F1 counts (a
         [B, n, n] max per token with many tags): nobody sees them when no bar is shown.
@@ -218,8 +221,6 @@ class DIETModel(nn.Module):
             total = total + self._intent_loss(hidden, batch, counts)
         if self.heads:
             total = total + self._tag_loss(hidden, batch, counts, tag_metrics)
-        weights = [p for name, p in self.named_parameters() if p.dim() > 1 and "crfs" not in name]
-        total = total + l2_penalty(weights, self.config.regularization_constant)
         counts["loss_sum"] = float(total.detach()) * batch.indices.shape[0]
         counts["examples"] = float(batch.indices.shape[0])
         return LossOutput(total, counts)

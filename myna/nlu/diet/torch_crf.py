@@ -23,15 +23,22 @@ class CRF(nn.Module):
         self.transitions = nn.Parameter(torch.empty(n_tags, n_tags).uniform_(-0.1, 0.1))
 
     def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """log Z per sequence [B] by the forward algorithm."""
+        """log Z per sequence [B] by the forward algorithm.
+
+        The steps run up to the longest sequence only, over `unbind` views: indexing
+        `emissions[:, t]` in the loop would make autograd zero-fill a full [B, T, n]
+        gradient per step.
+        """
         shift = self.transitions.detach().max(dim=0, keepdim=True).values
         moves = torch.exp(self.transitions - shift)
-        alpha = emissions[:, 0]
-        for t in range(1, emissions.shape[1]):
+        length = max(int(mask.sum(dim=1).max()), 1)
+        steps = emissions[:, :length].unbind(1)
+        keeps = mask[:, :length].unsqueeze(2).unbind(1)
+        alpha = steps[0]
+        for emitted, keep in zip(steps[1:], keeps[1:], strict=True):
             top = alpha.detach().max(dim=1, keepdim=True).values
             summed = (torch.exp(alpha - top) @ moves).clamp_min(_TINY)
-            step = torch.log(summed) + top + shift + emissions[:, t]
-            alpha = torch.where(mask[:, t : t + 1], step, alpha)
+            alpha = torch.where(keep, torch.log(summed) + (top + shift) + emitted, alpha)
         return torch.logsumexp(alpha, dim=1)
 
     def path_score(

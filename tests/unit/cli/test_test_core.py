@@ -32,7 +32,7 @@ pipeline:
   - name: WhitespaceTokenizer
   - name: CountVectorsFeaturizer
   - name: DIETClassifier
-    epochs: 30
+    epochs: 100
     number_of_transformer_layers: 0
     entity_recognition: false
     random_seed: 1

@@ -7,7 +7,7 @@ from conftest import SMALL, Trained
 from diet_synthetic import dims, examples, make_dataset, schemes
 
 from myna.nlu.diet.config import DIETConfig
-from myna.nlu.diet.data import collate
+from myna.nlu.diet.data import balanced_order, collate, length_batches
 from myna.nlu.diet.layers import RandomlyConnectedLinear
 from myna.nlu.diet.model import DIETModel
 from myna.nlu.diet.trainer import epoch_order, evaluate, to_tensors, train
@@ -79,12 +79,36 @@ def test_held_out_evaluation_and_checkpoint(capsys: pytest.CaptureFixture[str]) 
     assert "val_i_acc" in capsys.readouterr().out
 
 
-def test_balanced_order_interleaves_intents() -> None:
+def test_balanced_order_mixes_intents_in_every_batch() -> None:
     data = examples(make_dataset(40, seed=7), schemes(make_dataset(40, seed=7)))
-    order = epoch_order(data, "balanced", np.random.default_rng(0))
-    assert sorted(order) == list(range(40))
-    first_intents = {data[i].intent_id for i in order[:4]}
-    assert len(first_intents) == 4
+    order = epoch_order(data, "balanced", 8, np.random.default_rng(0))
+    assert set(order) == set(range(40))
+    for start in range(0, len(order) - 8, 8):
+        assert len({data[i].intent_id for i in order[start : start + 8]}) >= 3
+
+
+def test_balanced_order_oversamples_a_small_label_through_the_epoch() -> None:
+    labels = [0] * 90 + [1] * 10
+    order = balanced_order(labels, 10, np.random.default_rng(0))
+    assert set(order) == set(range(100))
+    small = [position for position, i in enumerate(order) if labels[i] == 1]
+    assert len(small) > 10
+    assert small[-1] > 0.7 * len(order)  # a round-robin would end it at about 0.2
+
+
+def test_length_batches_cover_the_order_with_little_padding() -> None:
+    rng = np.random.default_rng(0)
+    lengths = [int(n) for n in rng.integers(1, 40, size=200)]
+    order = [int(i) for i in rng.permutation(200)]
+    batches = length_batches(order, lengths, 16, np.random.default_rng(1))
+    assert sorted(i for batch in batches for i in batch) == list(range(200))
+    assert all(len(batch) <= 16 for batch in batches)
+    plain = [order[start : start + 16] for start in range(0, 200, 16)]
+    assert _padded(batches, lengths) < 0.8 * _padded(plain, lengths)
+
+
+def _padded(batches: list[list[int]], lengths: list[int]) -> int:
+    return sum(max(lengths[i] for i in batch) * len(batch) for batch in batches)
 
 
 def test_margin_loss_with_cosine_trains() -> None:
