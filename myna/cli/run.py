@@ -73,6 +73,9 @@ def run(
     ] = None,
     endpoints: EndpointsOpt = Path("endpoints.yml"),
     actions_package: ActionsPackageOpt = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Log every HTTP request (costs ~2% per turn).")
+    ] = False,
 ) -> None:
     """Start the assistant in one process (embedded mode)."""
     if ctx.invoked_subcommand is not None:
@@ -98,4 +101,5 @@ def run(
         err_console.print(
             "The HTTP API has no --auth-token or --jwt-secret: it answers local clients only."
         )
-    uvicorn.run(create_app(settings, assistant), host=interface, port=port, log_level="info")
+    app = create_app(settings, assistant)
+    uvicorn.run(app, host=interface, port=port, log_level="info", access_log=access_log)

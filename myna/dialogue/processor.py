@@ -7,7 +7,8 @@ Each conversation is handled one request at a time (`ConversationLocks`); differ
 conversations run concurrently. A turn works on a tracker in memory and appends its
 events to the store only once it has completed, so a failure leaves the store as it was
 (`ConversationError`). Reminders and cancellations among the saved events go to the
-`ReminderScheduler`, which calls `handle_reminder` when one is due.
+`ReminderScheduler`, which calls `handle_reminder` when one is due. Trackers stay in memory
+between turns while the store is this process's alone (`ConversationCache`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from myna.actions.executor import ActionExecutor
 from myna.dialogue.actions.base import ResponseGenerator
 from myna.dialogue.ensemble import PolicyEnsemble, max_number_of_predictions
 from myna.dialogue.message import NLUParser, UserMessage, parse_message, user_event
+from myna.dialogue.processor_cache import DEFAULT_CACHED_CONVERSATIONS, ConversationCache
 from myna.dialogue.processor_errors import (
     ConversationError,
     ConversationNotFoundError,
@@ -60,8 +62,12 @@ class MessageProcessor:
         assistant_id: str,
         clock: Callable[[], float] = time.time,
         max_predictions: int | None = None,
+        cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
     ) -> None:
-        """`ensemble` None: an NLU-only model. `max_predictions` None: from the env."""
+        """`ensemble` None: an NLU-only model. `max_predictions` None: from the env.
+
+        The processor must be the only writer through `store` (its cache relies on it).
+        """
         self.domain = domain
         self.nlu = nlu
         self.store = store
@@ -77,6 +83,7 @@ class MessageProcessor:
             max_predictions or max_number_of_predictions(),
         )
         self.locks = ConversationLocks()
+        self.cache = ConversationCache(store, cached_conversations)
         self.reminders = ReminderScheduler(self.handle_reminder, clock)
 
     async def close(self) -> None:
@@ -209,6 +216,7 @@ class MessageProcessor:
     async def replace_events(self, sender_id: str, events: Sequence[Event]) -> Tracker:
         """Make `events` the whole history, as given; the tracker they make."""
         async with self.locks.hold(sender_id):
+            self.cache.drop(sender_id)
             await self.store.replace(sender_id, events)
         return self._tracker(sender_id, events)
 
@@ -226,20 +234,33 @@ class MessageProcessor:
         """Hold the conversation, load it, and save what the turn logged once it is done;
         then (`side_effects`) schedule and cancel the reminders the saved events ask for."""
         async with self.locks.hold(sender_id):
-            events = await self.store.retrieve(sender_id) or []
-            if must_exist and not events:
+            tracker = self.cache.take(sender_id)
+            if tracker is None or full_history:
+                events = await self.store.retrieve(sender_id) or []
+                tracker = self._tracker(
+                    sender_id, events if full_history else latest_session(events)
+                )
+            if must_exist and not tracker.events:
                 raise ConversationNotFoundError(sender_id)
-            turn = self._new_turn(sender_id, events if full_history else latest_session(events))
+            turn = Turn(tracker, self.clock, self.model_id, self.assistant_id)
             try:
                 yield turn
                 if turn.new_events:
                     await self.store.append(sender_id, turn.new_events)
+                if not full_history:
+                    self.cache.put(sender_id, self._latest_session(turn))
                 if side_effects:
                     self.reminders.apply(sender_id, turn.new_events)
             except ProcessorError:
                 raise
             except Exception as error:
                 raise ConversationError(sender_id, error) from error
+
+    def _latest_session(self, turn: Turn) -> Tracker:
+        """The turn's tracker, cut at a session the turn started (as a store read cuts)."""
+        if any(isinstance(event, SessionStarted) for event in turn.new_events):
+            return self._tracker(turn.sender_id, latest_session(turn.tracker.events))
+        return turn.tracker
 
     def _tracker(self, sender_id: str, events: Sequence[Event]) -> Tracker:
         return Tracker(sender_id, self.domain.slot_initial_values(), events)

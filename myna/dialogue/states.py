@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from myna.events import ActionExecuted, AllSlotsReset, Event, SlotSet
-from myna.project.domain import Domain, Slot
+from myna.dialogue.slot_features import slot_features
+from myna.events import ActionExecuted, ActiveLoop, AllSlotsReset, Event, SlotSet
+from myna.project.domain import Domain
 from myna.tracker import ACTION_LISTEN, Tracker, applied_events
+from myna.tracker.applied import extends_applied, loop_names_in
 from myna.tracker.state import TrackerState
 
 State = dict[str, dict[str, Any]]
@@ -53,80 +55,6 @@ class RuleOnlyData:
     @classmethod
     def from_json(cls, data: Mapping[str, Sequence[str]]) -> RuleOnlyData:
         return cls(frozenset(data["rule_only_slots"]), frozenset(data["rule_only_loops"]))
-
-
-# Slot featurisation (project-files.md §3.3)
-
-
-def _text_features(_slot: Slot, value: Any) -> tuple[float, ...]:
-    return (1.0 if value is not None else 0.0,)
-
-
-def _list_features(_slot: Slot, value: Any) -> tuple[float, ...]:
-    return (1.0 if isinstance(value, Sequence) and len(value) > 0 else 0.0,)
-
-
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return value == 1
-    text = str(value).strip().lower()
-    if text.isnumeric():
-        return float(text) == 1
-    if text in ("true", "false"):
-        return text == "true"
-    raise ValueError(f"{value!r} is not a boolean")
-
-
-def _bool_features(_slot: Slot, value: Any) -> tuple[float, ...]:
-    try:
-        return (0.0, 0.0) if value is None else (1.0, float(_as_bool(value)))
-    except ValueError:
-        return (0.0, 0.0)
-
-
-def _float_features(slot: Slot, value: Any) -> tuple[float, ...]:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return (0.0, 0.0)
-    capped = max(slot.min_value, min(slot.max_value, number))
-    covered = abs(slot.max_value - slot.min_value) or 1.0
-    return (1.0, (capped - slot.min_value) / covered)
-
-
-def _categorical_features(slot: Slot, value: Any) -> tuple[float, ...]:
-    categories = slot.categories
-    features = [0.0] * len(categories)
-    if value is not None:
-        text = str(value).lower()
-        features[categories.index(text) if text in categories else len(categories) - 1] = 1.0
-    return tuple(features)
-
-
-def _no_features(_slot: Slot, _value: Any) -> tuple[float, ...]:
-    return ()
-
-
-_SLOT_FEATURES: dict[str, Callable[[Slot, Any], tuple[float, ...]]] = {
-    "text": _text_features,
-    "list": _list_features,
-    "bool": _bool_features,
-    "float": _float_features,
-    "categorical": _categorical_features,
-    "any": _no_features,
-}
-
-
-def slot_features(slot: Slot, value: Any) -> tuple[float, ...]:
-    """The feature vector of `slot` holding `value`; empty when it does not featurise.
-
-    Custom slot types (`module.Class`) are featurised like text slots.
-    """
-    if not slot.influence_conversation:
-        return ()
-    return _SLOT_FEATURES.get(slot.type, _text_features)(slot, value)
 
 
 # Sub-states of one decision point
@@ -212,44 +140,75 @@ def _turn(current: TrackerState, domain: Domain, touched: set[str] | None, hide:
     return _Turn(_active_state(current, domain, touched), hide, pending)
 
 
-def _turns(
-    events: Sequence[Event],
-    domain: Domain,
-    initial_slots: Mapping[str, Any],
-    omit_unset_slots: bool,
-) -> tuple[list[_Turn], list[ActionExecuted]]:
-    """The turns of the applied events and the action taken after each but the last."""
-    current = TrackerState(initial_slots)
-    touched: set[str] | None = set() if omit_unset_slots else None
-    turns: list[_Turn] = []
-    actions: list[ActionExecuted] = []
-    for event in applied_events(events):
+class _TurnsBuilder:
+    """The turns of a conversation's applied events, extended as the conversation grows.
+
+    `turns[i]` is the state before `actions[i]`, the i-th applied action; the current
+    turn is `current_turn()`. New events that just append to the applied events are
+    followed one by one; one that edits them (restart, undo, a collapsed loop execution,
+    see `extends_applied`) makes the builder start over from all events.
+    """
+
+    def __init__(self, domain: Domain, omit_unset_slots: bool) -> None:
+        self.domain = domain
+        self.omit_unset_slots = omit_unset_slots
+        self.count = 0
+        self._start([])
+
+    def _start(self, applied: list[Event]) -> None:
+        self.applied: list[Event] = []
+        self.loop_names: set[str] = set()
+        self.current = TrackerState(self.domain.slot_initial_values())
+        self.touched: set[str] | None = set() if self.omit_unset_slots else None
+        self.turns: list[_Turn] = []
+        self.actions: list[ActionExecuted] = []
+        self._current_turn: tuple[int, _Turn] | None = None
+        for event in applied:
+            self._add(event)
+
+    def extend(self, events: Sequence[Event]) -> None:
+        """Follow `events`, which begin with the events seen so far."""
+        for event in events[self.count :]:
+            if not extends_applied(event, self.applied, self.loop_names):
+                self._start(applied_events(events))
+                self.loop_names = loop_names_in(events)
+                break
+            self._add(event)
+        self.count = len(events)
+
+    def _add(self, event: Event) -> None:
+        self.applied.append(event)
         if isinstance(event, ActionExecuted):
-            turns.append(_turn(current, domain, touched, event.hide_rule_turn))
-            actions.append(event)
-        elif touched is not None and isinstance(event, SlotSet):
-            touched.add(event.name)
-        elif touched is not None and isinstance(event, AllSlotsReset):
-            touched.clear()
-        current.apply(event, ())
-    turns.append(_turn(current, domain, touched, False))
-    return turns, actions
+            self.turns.append(_turn(self.current, self.domain, self.touched, event.hide_rule_turn))
+            self.actions.append(event)
+        elif isinstance(event, ActiveLoop) and event.name:
+            self.loop_names.add(event.name)
+        elif self.touched is not None and isinstance(event, SlotSet):
+            self.touched.add(event.name)
+        elif self.touched is not None and isinstance(event, AllSlotsReset):
+            self.touched.clear()
+        self.current.apply(event, ())
+
+    def all_turns(self) -> list[_Turn]:
+        """The applied actions' turns plus the current one."""
+        if self._current_turn is None or self._current_turn[0] != self.count:
+            turn = _turn(self.current, self.domain, self.touched, False)
+            self._current_turn = (self.count, turn)
+        return [*self.turns, self._current_turn[1]]
 
 
-# Every policy of an ensemble asks for the same tracker's turns: compute them once per
-# tracker version (its event count; trackers only ever grow by `update`).
-_TURNS_CACHE: weakref.WeakKeyDictionary[Tracker, tuple[int, Domain, list[_Turn]]] = (
-    weakref.WeakKeyDictionary()
-)
+# Every policy of an ensemble asks for the same tracker's turns, and a tracker grows by a
+# few events between predictions: each tracker keeps a builder (trackers only ever grow,
+# by `update`).
+_TURNS_CACHE: weakref.WeakKeyDictionary[Tracker, _TurnsBuilder] = weakref.WeakKeyDictionary()
 
 
 def _tracker_turns(tracker: Tracker, domain: Domain) -> list[_Turn]:
-    cached = _TURNS_CACHE.get(tracker)
-    if cached is not None and cached[0] == len(tracker.events) and cached[1] is domain:
-        return cached[2]
-    turns, _ = _turns(tracker.events, domain, domain.slot_initial_values(), False)
-    _TURNS_CACHE[tracker] = (len(tracker.events), domain, turns)
-    return turns
+    builder = _TURNS_CACHE.get(tracker)
+    if builder is None or builder.domain is not domain:
+        builder = _TURNS_CACHE[tracker] = _TurnsBuilder(domain, omit_unset_slots=False)
+    builder.extend(tracker.events)
+    return builder.all_turns()
 
 
 # The ML view: rule-only turns and features removed
@@ -328,8 +287,9 @@ def training_states(
     `states[i]` is the state in which `actions[i]` was taken. `omit_unset_slots` leaves
     out slots no event set (rules only require what they mention).
     """
-    turns, actions = _turns(events, domain, domain.slot_initial_values(), omit_unset_slots)
-    return _intent_over_text([turn.state for turn in turns]), actions
+    builder = _TurnsBuilder(domain, omit_unset_slots)
+    builder.extend(events)
+    return _intent_over_text([turn.state for turn in builder.all_turns()]), builder.actions
 
 
 def tracker_states(

@@ -14,22 +14,24 @@ from myna.tracker import EventVerbosity
 COLLECTOR = "collector"
 
 
-def _assistant(request: Request) -> Assistant:
+async def _assistant(request: Request) -> Assistant:
     return request.app.state.assistant
 
 
-def _settings(request: Request) -> ServerSettings:
+async def _settings(request: Request) -> ServerSettings:
     return request.app.state.settings
 
 
-def _include_events(include_events: str = EventVerbosity.AFTER_RESTART.value) -> EventVerbosity:
+async def _include_events(
+    include_events: str = EventVerbosity.AFTER_RESTART.value,
+) -> EventVerbosity:
     try:
         return EventVerbosity.parse(include_events)
     except ValueError as error:
         raise bad_request(str(error)) from error
 
 
-def _until(until: str | None = None) -> float | None:
+async def _until(until: str | None = None) -> float | None:
     """A timestamp; a value that is not a number is ignored, as Rasa does."""
     try:
         return None if until is None else float(until)

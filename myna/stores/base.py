@@ -37,6 +37,14 @@ class TrackerStore(Protocol):
         """The ids of all stored conversations."""
         ...
 
+    def unchanged_elsewhere(self) -> bool:
+        """True if nothing but this object wrote to the store since the previous call.
+
+        A caller that is the object's only user may then keep what it read or wrote in
+        memory. Stores that other processes share answer False.
+        """
+        ...
+
 
 def event_to_json(event: Event) -> str:
     """The JSON text a store keeps for `event`."""

@@ -34,3 +34,6 @@ class InMemoryTrackerStore:
 
     async def keys(self) -> list[str]:
         return list(self._conversations)
+
+    def unchanged_elsewhere(self) -> bool:
+        return True

@@ -10,7 +10,7 @@ since the loop was last deactivated, or an unhappy path lies in between: the loo
 rejected, or a user message was followed by an action other than the loop.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 
 from myna.events import (
     ActionExecuted,
@@ -59,7 +59,7 @@ _RULES: dict[type[Event], Callable[[list[Event]], None]] = {
 }
 
 
-def _is_repeated_loop_execution(loop_name: str, applied: list[Event]) -> bool:
+def _is_repeated_loop_execution(loop_name: str, applied: Sequence[Event]) -> bool:
     next_action: str | None = None
     for event in reversed(applied):
         if isinstance(event, ActiveLoop) and event.name is None:
@@ -86,7 +86,7 @@ def _collapse_into_previous_execution(loop_name: str, applied: list[Event]) -> N
 
 def applied_events(events: Sequence[Event]) -> list[Event]:
     """The events of `events` that the current state is derived from (see module doc)."""
-    loop_names = {e.name for e in events if isinstance(e, ActiveLoop) and e.name}
+    loop_names = loop_names_in(events)
     applied: list[Event] = []
     for event in events:
         rule = _RULES.get(type(event))
@@ -101,3 +101,22 @@ def applied_events(events: Sequence[Event]) -> list[Event]:
         else:
             applied.append(event)
     return applied
+
+
+def loop_names_in(events: Sequence[Event]) -> set[str]:
+    """The names of the loops `events` activate."""
+    return {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+
+
+def extends_applied(event: Event, applied: Sequence[Event], loop_names: Set[str]) -> bool:
+    """True if logging `event` after events whose applied events are `applied` (and whose
+    loops are `loop_names`) just appends it to them: it edits no history, names no new
+    loop (which could turn earlier executions into repetitions) and is not a repeated
+    loop execution. Lets a caller follow a growing conversation event by event."""
+    if type(event) in _RULES:
+        return False
+    if isinstance(event, ActiveLoop):
+        return not event.name or event.name in loop_names
+    if isinstance(event, ActionExecuted) and event.name in loop_names:
+        return not _is_repeated_loop_execution(event.name, applied)
+    return True

@@ -19,6 +19,7 @@ from myna.dialogue.policies.rule_lookup import (
     LOOP_WAS_INTERRUPTED,
     rule_key,
 )
+from myna.dialogue.slot_features import slot_features
 from myna.dialogue.states import (
     ACTIVE_LOOP,
     PREV_ACTION,
@@ -29,7 +30,6 @@ from myna.dialogue.states import (
     State,
     active_loop_in,
     is_prev_action_listen,
-    slot_features,
     training_states,
 )
 from myna.dialogue.training_trackers import TrainingTracker

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from myna.dialogue.states import ACTIVE_LOOP, PREV_ACTION, SLOTS, USER, State, slot_features
+from myna.dialogue.slot_features import slot_features
+from myna.dialogue.states import ACTIVE_LOOP, PREV_ACTION, SLOTS, USER, State
 from myna.project.domain import Domain
 
 BLOCKS = ("intent", "entities", "action_name", "slots", "active_loop")

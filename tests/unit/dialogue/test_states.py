@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from dialogue_helpers import action, domain_from, tracker, user
 
+from myna.dialogue.slot_features import slot_features
 from myna.dialogue.states import (
     SHOULD_NOT_BE_SET,
     RuleOnlyData,
     freeze,
-    slot_features,
     states_from_json,
     states_to_json,
     tracker_states,
@@ -19,12 +19,17 @@ from myna.dialogue.states import (
 )
 from myna.events import (
     ActionExecuted,
+    ActionReverted,
     ActiveLoop,
     DefinePrevUserUtteredFeaturization,
+    Event,
+    Restarted,
     SlotSet,
+    UserUtteranceReverted,
     UserUttered,
 )
 from myna.project.domain import Domain, Slot
+from myna.tracker import Tracker, applied_events
 
 DOMAIN = """\
 intents:
@@ -195,3 +200,57 @@ def test_states_round_trip_through_json_and_freeze_is_order_independent(domain: 
     state = states[-1]
     assert freeze(state) == freeze(dict(reversed(state.items())))
     assert hash(freeze(state))
+
+
+def _form_conversation() -> list[Event]:
+    """Listen, a form looping over three turns, an undo, a rewind, a restart, a new loop."""
+    listen = action("action_listen")
+    return [
+        user("greet"),
+        action("city_form"),
+        ActiveLoop("city_form"),
+        listen,
+        user("inform", {"entity": "city", "value": "Rome"}),
+        action("city_form"),
+        SlotSet("name", "Ann"),
+        listen,
+        user("chat"),
+        action("action_x", hide_rule_turn=True),
+        action("city_form"),
+        listen,
+        user("inform"),
+        action("city_form"),
+        ActiveLoop(None),
+        SlotSet("vip", True),
+        ActionReverted(),
+        listen,
+        user("greet"),
+        UserUtteranceReverted(),
+        listen,
+        user("chat"),
+        action("other_form"),
+        ActiveLoop("other_form"),
+        action("other_form"),
+        Restarted(),
+        listen,
+        user("greet"),
+        action("action_x"),
+    ]
+
+
+def test_a_growing_tracker_gets_the_states_of_a_fresh_one_at_every_step(domain: Domain) -> None:
+    growing = tracker(domain)
+    for event in _form_conversation():
+        growing.update(event)
+        fresh = Tracker("test", domain.slot_initial_values(), growing.events)
+        for options in ({}, {"hide_rule_turns": True, "max_history": 3}):
+            assert tracker_states(growing, domain, **options) == tracker_states(
+                fresh, domain, **options
+            ), (event, options)
+
+
+def test_training_states_follow_the_applied_events_of_the_whole_list(domain: Domain) -> None:
+    events = [action("action_listen"), *_form_conversation()]
+    states, actions = training_states(events, domain)
+    assert len(states) == len(actions) + 1
+    assert actions == [e for e in applied_events(events) if isinstance(e, ActionExecuted)]
