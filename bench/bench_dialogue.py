@@ -1,12 +1,13 @@
 """Dialogue benchmark: `myna run` (embedded mode) over real HTTP on loopback.
 
 Prints the time to ready, per-turn latency (p50/p99) of REST webhook turns that run no
-custom action (greet/goodbye), throughput with concurrent conversations, and the server's
-RSS and CPU time per turn. Conversations are `--turns-each` turns long (a new sender
-after that), like real ones; the sequential phase uses the same length. Without `--model`
-the golden bot (shared/golden/bot) is trained once into .cache/bench-dialogue (later runs
-reuse it). The client is aiohttp, whose per-request cost is a fraction of httpx's, so the
-figures are the server's. Run with `make bench-dialogue`.
+custom action (greetings and goodbyes in varied wordings), throughput with concurrent
+conversations, and the server's RSS and CPU time per turn. Conversations are
+`--turns-each` turns long (a new sender after that), like real ones; the sequential
+phase uses the same length. Without `--model` the golden bot (shared/golden/bot) is
+trained once into .cache/bench-dialogue (later runs reuse it). The client is aiohttp,
+whose per-request cost is a fraction of httpx's, so the figures are the server's. Run
+with `make bench-dialogue`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ REPO = Path(__file__).resolve().parents[1]
 GOLDEN_BOT = Path(os.environ.get("MYNA_SHARED_DIR", REPO.parent / "shared")) / "golden" / "bot"
 MODELS = REPO / ".cache" / "bench-dialogue"
 HOST = "127.0.0.1"
-TEXTS = ("hello", "bye")  # utter_greet / utter_goodbye: no custom action
+# Greetings and goodbyes (utter_greet / utter_goodbye: no custom action), alternating, in
+# wordings partly unlike the training examples, so the NLU does real work on every turn.
+GREETINGS = ("hello", "hi there friend", "hey, good morning", "hello bot how are you", "hey hey")
+GOODBYES = ("bye", "goodbye for now", "see you later then", "bye bye bot", "talk to you soon")
 READY_TIMEOUT = 300.0
 
 
@@ -77,7 +81,8 @@ async def wait_ready(session: aiohttp.ClientSession, process: subprocess.Popen[b
 
 async def turn(session: aiohttp.ClientSession, sender: str, index: int) -> float:
     """One webhook turn; its latency in seconds."""
-    body = {"sender": sender, "message": TEXTS[index % len(TEXTS)]}
+    texts = GOODBYES if index % 2 else GREETINGS
+    body = {"sender": sender, "message": texts[(index // 2) % len(texts)]}
     started = time.perf_counter()
     async with session.post("/webhooks/rest/webhook", json=body) as response:
         replies = await response.json()
