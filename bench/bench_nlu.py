@@ -1,9 +1,10 @@
 """Train the seed NLU pipeline on a benchmark dataset, score its test set, time it.
 
-``make bench-nlu DATASET=snips_goo2018|atis [EPOCHS=100]``. The seed pipeline is Rasa's
-default pipeline without the ResponseSelector (the datasets have no retrieval intents),
-DIET seeded; ``EPOCHS`` overrides DIET's epochs for quick runs. Each stage runs in its own
-process, so memory and load time are those of a fresh process:
+``make bench-nlu DATASET=snips_goo2018|atis [EPOCHS=100] [CONFIG=file]``. The seed
+pipeline is Rasa's default pipeline without the ResponseSelector (the datasets have no
+retrieval intents), DIET seeded; ``CONFIG`` names a config.yml whose pipeline is used
+instead (bench/pipelines/ holds the ones tried); ``EPOCHS`` sets DIET's epochs. Each
+stage runs in its own process, so memory and load time are those of a fresh process:
 
 * train: trains on ``train.yml`` and persists the pipeline (train time, peak RSS);
 * serve: loads it (load time, VmRSS after load), scores ``test.yml`` with
@@ -14,6 +15,7 @@ process, so memory and load time are those of a fresh process:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -29,6 +31,8 @@ from bench_nlu_latency import REPO, specs
 
 from myna.nlu.evaluation import evaluate
 from myna.nlu.pipeline import Pipeline
+from myna.project.config import ComponentSpec, load_config
+from myna.project.errors import Problem, Severity
 from myna.project.nlu import load_nlu
 
 DATASETS = REPO.parent / "shared" / "datasets"
@@ -51,15 +55,32 @@ def artifact_mib(directory: Path) -> float:
     return sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 2**20
 
 
-def train_stage(dataset: str, epochs: int, model_dir: Path) -> dict[str, Any]:
+def configured_specs(config: Path, epochs: int) -> list[ComponentSpec]:
+    """The pipeline of `config`, DIET's epochs set to `epochs`."""
+    problems: list[Problem] = []
+    pipeline = load_config(config, problems).pipeline
+    errors = [str(problem) for problem in problems if problem.severity is Severity.ERROR]
+    if errors:
+        raise SystemExit("\n".join(errors))
+    return [
+        dataclasses.replace(spec, options={**spec.options, "epochs": epochs})
+        if spec.name == "DIETClassifier"
+        else spec
+        for spec in pipeline
+    ]
+
+
+def train_stage(dataset: str, epochs: int, model_dir: Path, config: Path | None) -> dict[str, Any]:
     data = load_nlu([DATASETS / dataset / "train.yml"], [])
-    pipeline = Pipeline.from_specs(specs(epochs, quantize=False))
+    chosen = configured_specs(config, epochs) if config else specs(epochs, quantize=False)
+    pipeline = Pipeline.from_specs(chosen)
     load = load_average()
     started = time.perf_counter()
     pipeline.train(data)
     seconds = time.perf_counter() - started
     pipeline.persist(model_dir)
     return {
+        "pipeline": str(config) if config else "seed (Rasa default, seeded DIET)",
         "train examples": len(data.examples),
         "DIET epochs": epochs,
         "train time s": round(seconds, 1),
@@ -115,6 +136,8 @@ def run_stage(stage: str, args: argparse.Namespace) -> dict[str, Any]:
     """Run one stage in a fresh interpreter and return its figures."""
     command = [sys.executable, __file__, args.dataset, "--stage", stage]
     command += ["--epochs", str(args.epochs), "--model-dir", str(args.model_dir)]
+    if args.config:
+        command += ["--config", str(args.config)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -124,11 +147,13 @@ def main() -> None:
     parser.add_argument("dataset", choices=sorted(p.name for p in DATASETS.iterdir()))
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--model-dir", type=Path)
+    parser.add_argument("--config", type=Path, help="a config.yml whose pipeline to train")
     parser.add_argument("--stage", choices=("all", "train", "serve"), default="all")
     args = parser.parse_args()
-    args.model_dir = args.model_dir or Path(f"/tmp/myna-bench-nlu-{args.dataset}-{args.epochs}")
+    name = f"{args.dataset}-{args.epochs}" + (f"-{args.config.stem}" if args.config else "")
+    args.model_dir = args.model_dir or Path(f"/tmp/myna-bench-nlu-{name}")
     if args.stage == "train":
-        print(json.dumps(train_stage(args.dataset, args.epochs, args.model_dir)))
+        print(json.dumps(train_stage(args.dataset, args.epochs, args.model_dir, args.config)))
     elif args.stage == "serve":
         print(json.dumps(serve_stage(args.dataset, args.model_dir)))
     else:
