@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -55,12 +57,69 @@ class SparseRows:
 
 def sparse_rows(rows: Sequence[Mapping[int, float]], width: int) -> SparseRows:
     """Build ``SparseRows`` from one ``{column: value}`` mapping per row (no zero values)."""
-    ordered = [sorted(row.items()) for row in rows]
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(row) for row in ordered])
-    columns = np.array([c for row in ordered for c, _ in row], dtype=np.int64)
-    data = np.array([v for row in ordered for _, v in row], dtype=np.float32)
+    columns: list[int] = []
+    data: list[float] = []
+    indptr = [0]
+    for row in rows:
+        ordered = sorted(row)
+        columns += ordered
+        data += [row[column] for column in ordered]
+        indptr.append(len(columns))
+    return SparseRows(
+        np.array(indptr, dtype=np.int64),
+        np.array(columns, dtype=np.int64),
+        np.array(data, dtype=np.float32),
+        (len(rows), width),
+    )
+
+
+@lru_cache(maxsize=64)
+def empty_row(width: int) -> SparseRows:
+    """One row without values (e.g. the sentence row of token-only features), shared and
+    read-only: building it costs three numpy calls per message."""
+    row = sparse_rows([{}], width)
+    for part in (row.indptr, row.columns, row.data):
+        part.flags.writeable = False
+    return row
+
+
+# One row as (increasing columns int64, float32 values), e.g. a featurizer's cached row.
+SparseRow = tuple[np.ndarray, np.ndarray]
+
+
+def sparse_row(row: Mapping[int, float]) -> SparseRow:
+    """``{column: value}`` as a ``SparseRow``: worth it for rows built once, used often."""
+    ordered = sorted(row)
+    return (
+        np.array(ordered, dtype=np.int64),
+        np.array([row[column] for column in ordered], dtype=np.float32),
+    )
+
+
+def join_rows(rows: Sequence[SparseRow], width: int) -> SparseRows:
+    """``SparseRows`` of prebuilt rows: two concatenations instead of a pass per value."""
+    if not rows:
+        return sparse_rows([], width)
+    indptr = np.array([0, *accumulate(columns.size for columns, _ in rows)], dtype=np.int64)
+    columns = np.concatenate([columns for columns, _ in rows])
+    data = np.concatenate([data for _, data in rows])
     return SparseRows(indptr, columns, data, (len(rows), width))
+
+
+def summed_row(matrix: SparseRows) -> SparseRows:
+    """All rows of ``matrix`` added up, as one row.
+
+    Exact in any order when the values are counts (small whole numbers, as for n-grams).
+    """
+    order = np.argsort(matrix.columns, kind="stable")
+    columns = matrix.columns[order]
+    first = np.empty(columns.size, dtype=bool)  # where a run of one column starts
+    first[:1] = True
+    np.not_equal(columns[1:], columns[:-1], out=first[1:])
+    starts = first.nonzero()[0]
+    data = np.add.reduceat(matrix.data[order], starts) if starts.size else matrix.data
+    indptr = np.array([0, starts.size], dtype=np.int64)
+    return SparseRows(indptr, columns[starts], data, (1, matrix.shape[1]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,39 +165,70 @@ def sparse_feature_width(features: Sequence[Features]) -> int:
     return sum(f.width for f in features if f.is_sparse)
 
 
-def to_index_layout(matrices: Sequence[SparseRows]) -> tuple[np.ndarray, np.ndarray]:
-    """Matrices ``[T, V_i]`` side by side → (indices int64 [T, K], values float32 [T, K]).
+def sparse_index_features(features: Sequence[Features], extra_rows: int = 0) -> SparseIndexed:
+    """All sparse features of one message in one index space, in the sparse-index layout.
 
-    Each matrix's ids are offset by the widths of those before it, and all by +1; a row's
-    ids stay increasing (each matrix's are, and the offsets grow).
+    ``extra_rows`` empty rows follow the token rows (e.g. DIET's sentence row).
     """
-    rows = matrices[0].shape[0]
-    counts = [np.diff(matrix.indptr) for matrix in matrices]
-    k = max(1, int(sum(counts).max(initial=0)))
-    indices = np.full((rows, k), PADDING_INDEX, dtype=np.int64)
-    values = np.zeros((rows, k), dtype=np.float32)
-    filled = np.zeros(rows, dtype=np.int64)
-    offset = PADDING_INDEX + 1
-    for matrix, count in zip(matrices, counts, strict=True):
-        if matrix.nnz:
-            row = np.repeat(np.arange(rows), count)
-            slots = filled[row] + np.arange(matrix.nnz) - matrix.indptr[row]
-            indices[row, slots] = matrix.columns + offset
-            values[row, slots] = matrix.data
-            filled += count
-        offset += matrix.shape[1]
-    return indices, values
-
-
-def sparse_index_features(features: Sequence[Features]) -> SparseIndexed:
-    """All sparse features of one message in one index space, in the sparse-index layout."""
     sequences = [f.sequence for f in features if isinstance(f.sequence, SparseRows)]
     sentences = [f.sentence for f in features if isinstance(f.sentence, SparseRows)]
     if not sequences:
         raise ValueError("the message has no sparse features")
-    indices, values = to_index_layout(sequences)
-    sentence_indices, sentence_values = to_index_layout(sentences)
-    return SparseIndexed(indices, values, sentence_indices, sentence_values)
+    return SparseIndexed(*_index_layouts(sequences, sentences, extra_rows))
+
+
+def _index_layouts(
+    sequences: Sequence[SparseRows], sentences: Sequence[SparseRows], extra_rows: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The token rows [T + extra_rows, K] and the sentence row [1, K_s], indices and values.
+
+    Side by side, each matrix's ids are offset by the widths of those before it, and all by
+    +1; a row's ids stay increasing (each matrix's are, and the offsets grow). A message has
+    few small rows, so the cost is numpy calls, not values: the slots of every run of
+    entries (one matrix's in one row) are worked out in Python, then all entries of both
+    layouts are placed at once, in one buffer that the four arrays are views of.
+    """
+    rows = sequences[0].shape[0]
+    pointers = [matrix.indptr.tolist() for matrix in sequences]
+    counts = [[ptr[r + 1] - ptr[r] for r in range(rows)] for ptr in pointers]
+    k = max([1, *map(sum, zip(*counts, strict=True))])
+    sentence_nnz = [matrix.nnz for matrix in sentences]
+    size = (rows + extra_rows) * k  # the sentence row's slots follow the token rows'
+    # A run starts after the earlier matrices' runs in its row; `starts` holds where,
+    # minus the run's position among all entries, so that adding that position gives the
+    # slot. The sentence entries are one run.
+    filled = [r * k for r in range(rows)]
+    starts: list[int] = []
+    runs: list[int] = []
+    done = 0
+    for matrix_counts in counts:
+        for r, count in enumerate(matrix_counts):
+            starts.append(filled[r] - done)
+            runs.append(count)
+            filled[r] += count
+            done += count
+    starts.append(size - done)
+    runs.append(sum(sentence_nnz))
+    targets = np.repeat(np.array(starts, dtype=np.int64), runs) + np.arange(done + runs[-1])
+    matrices = [*sequences, *sentences]
+    offsets = [*_offsets(sequences), *_offsets(sentences)]
+    columns = np.concatenate([matrix.columns for matrix in matrices])
+    columns += np.repeat(offsets, [ptr[-1] for ptr in pointers] + sentence_nnz)
+    indices = np.zeros(size + max(1, runs[-1]), dtype=np.int64)
+    values = np.zeros(indices.shape, dtype=np.float32)
+    indices[targets] = columns
+    values[targets] = np.concatenate([matrix.data for matrix in matrices])
+    return (
+        indices[:size].reshape(-1, k),
+        values[:size].reshape(-1, k),
+        indices[size:].reshape(1, -1),
+        values[size:].reshape(1, -1),
+    )
+
+
+def _offsets(matrices: Sequence[SparseRows]) -> list[int]:
+    """Each matrix's first id: the widths of the matrices before it, plus one (padding)."""
+    return list(accumulate([PADDING_INDEX + 1, *(matrix.shape[1] for matrix in matrices[:-1])]))
 
 
 def dense_features(features: Sequence[Features]) -> tuple[np.ndarray, np.ndarray] | None:

@@ -35,7 +35,6 @@ from myna.nlu.diet.runtime import DIETPrediction, DIETRuntime
 from myna.nlu.features import (
     PADDING_INDEX,
     Features,
-    SparseIndexed,
     dense_features,
     sparse_feature_width,
     sparse_index_features,
@@ -103,17 +102,19 @@ def message_inputs(message: Message, featurizers: Sequence[str] = ()) -> Message
     features = _selected(message, featurizers)
     n = min(len(message.tokens), MAX_TOKENS)
     if any(f.is_sparse for f in features):
-        layout = sparse_index_features(features)
+        layout = sparse_index_features(features, extra_rows=1)
+        indices, values = layout.indices, layout.values
+        sentence_indices, sentence_values = layout.sentence_indices, layout.sentence_values
+        if n < len(message.tokens):  # keep the first n token rows and the empty last row
+            indices = np.concatenate([indices[:n], indices[-1:]])
+            values = np.concatenate([values[:n], values[-1:]])
     else:  # dense features only: every sparse slot is padding
-        ids = np.full((n, 1), PADDING_INDEX, dtype=np.int64)
-        no_values = np.zeros((n, 1), dtype=np.float32)
-        layout = SparseIndexed(ids, no_values, ids[:1], no_values[:1])
-    indices = np.full((n + 1, layout.indices.shape[1]), PADDING_INDEX, dtype=np.int64)
-    values = np.zeros(indices.shape, dtype=np.float32)
-    indices[:n], values[:n] = layout.indices[:n], layout.values[:n]
+        indices = np.full((n + 1, 1), PADDING_INDEX, dtype=np.int64)
+        values = np.zeros((n + 1, 1), dtype=np.float32)
+        sentence_indices, sentence_values = indices[:1], values[:1]
     dense = dense_features(features)
     rows = None if dense is None else stack_rows(dense[0][:n], dense[1], 0.0)
-    return MessageInputs(indices, values, layout.sentence_indices, layout.sentence_values, rows)
+    return MessageInputs(indices, values, sentence_indices, sentence_values, rows)
 
 
 def _entity_dicts(example: NLUExample) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ role and group; roles and groups are tagged over the same tokens with the same p
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 NO_TAG = "O"
@@ -40,7 +41,14 @@ class TagScheme:
 
     def split(self, tag_id: int) -> tuple[str, str | None]:
         """Return `(prefix, label)`; the label is None for `O`, the prefix empty for IO."""
-        tag = self.tags[tag_id]
+        return self._parts[tag_id]
+
+    @cached_property
+    def _parts(self) -> tuple[tuple[str, str | None], ...]:
+        """`split` of every tag, worked out once: decoding splits each tagged token's tag."""
+        return tuple(self._split(tag) for tag in self.tags)
+
+    def _split(self, tag: str) -> tuple[str, str | None]:
         if tag == NO_TAG:
             return "", None
         if self.bilou:
@@ -171,14 +179,16 @@ def decode_entities(
     entities: list[dict[str, Any]] = []
     current: _Open | None = None
     previous_end = 0
+    entity_scheme = schemes["entity"]
+    ids = {name: [int(i) for i in values] for name, values in tags.items()}
+    scores = {name: [float(c) for c in values] for name, values in confidences.items()}
     for index, token in enumerate(tokens):
-        split = {name: schemes[name].split(int(ids[index])) for name, ids in tags.items()}
-        prefix, entity_type = split["entity"]
+        prefix, entity_type = entity_scheme.split(ids["entity"][index])
         if entity_type is None:
             current = None
             continue
-        labels = {name: label for name, (_, label) in split.items()}
-        token_conf = {name: float(values[index]) for name, values in confidences.items()}
+        labels = {name: schemes[name].split(values[index])[1] for name, values in ids.items()}
+        token_conf = {name: values[index] for name, values in scores.items()}
         gap = text[max(previous_end - 1, 0) : token[0]]
         comma = split_by_comma(entity_type) and "," in gap
         if current is not None and _continues(current, labels, prefix, comma):

@@ -6,7 +6,10 @@ inference path only: intent scores after softmax and per-row tag emission logits
 sparse inputs are the token rows (`indices`, `values` [B, T, K], the sentence row may be
 empty) and the sentence rows' features apart (`sentence_indices`, `sentence_values`
 [B, K_s]), which the graph adds at each sentence row (`DIETModel.encode`). CRF
-transitions go beside it as .npy; Viterbi runs in numpy at serving time.
+transitions go beside it as .npy; Viterbi runs in numpy at serving time. The graph is
+exported from a lean copy of the model (`myna.nlu.diet.lean_graph`): each attention block
+becomes onnxruntime's fused `Attention` node, and a one-message run goes through some 70
+nodes instead of 150.
 """
 
 from collections.abc import Mapping, Sequence
@@ -24,6 +27,7 @@ from myna.nlu.diet.artifacts import (
     write_transitions,
 )
 from myna.nlu.diet.bilou import TagScheme
+from myna.nlu.diet.lean_graph import TRANSLATION, lean_copy
 from myna.nlu.diet.model import DIETModel
 
 # Example sizes for tracing: all above 1 and distinct, so no dimension is specialised to
@@ -91,7 +95,7 @@ def _dynamic_shapes(names: Sequence[str]) -> dict[str, dict[int, str]]:
 def export_onnx(model: DIETModel, path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Write the inference graph of `model` to `path`; return (input names, output names)."""
     model.eval()
-    graph = InferenceGraph(model).eval()
+    graph = InferenceGraph(lean_copy(model)).eval()
     inputs = example_inputs(model)
     names = tuple(inputs)
     torch.onnx.export(
@@ -102,6 +106,7 @@ def export_onnx(model: DIETModel, path: Path) -> tuple[tuple[str, ...], tuple[st
         input_names=list(names),
         output_names=list(graph.output_names),
         dynamic_shapes=_dynamic_shapes(names),
+        custom_translation_table=TRANSLATION,
         external_data=False,
         verbose=False,
     )

@@ -52,8 +52,14 @@ def session_options(threads: int = 1) -> ort.SessionOptions:
 def rank(scores: np.ndarray, length: int, renormalize: bool) -> tuple[np.ndarray, np.ndarray]:
     """Top `length` (0 = all) intent ids and confidences per row, best first."""
     keep = scores.shape[1] if length <= 0 else min(length, scores.shape[1])
-    order = np.argsort(-scores, axis=1, kind="stable")[:, :keep]
-    confidences = np.take_along_axis(scores, order, axis=1)
+    # Sorted in Python: a batch is usually one row of a few dozen scores, where numpy's
+    # calls cost more than the sort. Stable: equal scores keep their order, as argsort's.
+    rows = scores.tolist()
+    picked = [sorted(range(len(row)), key=row.__getitem__, reverse=True)[:keep] for row in rows]
+    order = np.array(picked, dtype=np.int64).reshape(len(rows), keep)
+    confidences = np.array(
+        [[row[i] for i in ids] for row, ids in zip(rows, picked, strict=True)], dtype=scores.dtype
+    ).reshape(len(rows), keep)
     if renormalize and keep < scores.shape[1]:
         confidences = confidences / confidences.sum(axis=1, keepdims=True)
     return order, confidences
@@ -136,28 +142,29 @@ class DIETRuntime:
         """Intent ranking and decoded tags for a padded batch (inputs as for `run`)."""
         outputs = self.run(indices, values, mask, dense, sentence)
         config = self.metadata.config
-        empty = np.zeros((mask.shape[0], 0))
-        intent_ids, confidences = empty.astype(np.int64), empty
         if "intent_scores" in outputs:
             intent_ids, confidences = rank(
                 outputs["intent_scores"], config.ranking_length, config.renormalize_confidences
             )
-        n_tokens = np.asarray(mask).sum(axis=1) - 1
+        else:
+            confidences = np.zeros((mask.shape[0], 0))
+            intent_ids = confidences.astype(np.int64)
+        rows = np.asarray(mask).sum(axis=1).tolist()
         tags: dict[str, list[np.ndarray]] = {}
         tag_confidences: dict[str, list[np.ndarray]] = {}
         for head in self.heads:
             logits, decoder = outputs[f"{head}_logits"], self.decoders[head]
-            decoded = [decoder.decode(logits[b, :n]) for b, n in enumerate(n_tokens)]
+            decoded = [decoder.decode(logits[b, : n - 1]) for b, n in enumerate(rows)]
             tags[head] = [ids for ids, _ in decoded]
             tag_confidences[head] = [probabilities for _, probabilities in decoded]
         return DIETPrediction(intent_ids, confidences, tags, tag_confidences)
 
     def intent_ranking(self, prediction: DIETPrediction, example: int) -> list[dict[str, Any]]:
         """Rasa's `intent_ranking` entries for one example of a batch."""
-        ids = prediction.intent_ids[example]
-        confidences = prediction.intent_confidences[example]
+        ids = prediction.intent_ids[example].tolist()
+        confidences = prediction.intent_confidences[example].tolist()
         return [
-            {"name": self.metadata.intents[int(i)], "confidence": float(c)}
+            {"name": self.metadata.intents[i], "confidence": c}
             for i, c in zip(ids, confidences, strict=True)
         ]
 

@@ -4,7 +4,9 @@ Sequence features: one row per token, the n-grams of that token's text (for ``ch
 ``char_wb`` the character n-grams of the token). Sentence features: the n-grams of the
 whole message (tokens joined by spaces), so word n-grams across tokens count there; when
 no n-gram can span two words (``char_wb``, or ``word`` unigrams) that is the sum of the
-token rows, which serving uses instead of analysing the text again.
+token rows, which serving uses instead of analysing the text again. A token's row depends
+on its text only, so it is kept in a bounded memo (``token_memo``): training and serving
+get the same rows, without analysing a frequent word again.
 Training (``myna.nlu.featurizers.count_vectors_trainer``) fits the vocabulary with
 scikit-learn's ``CountVectorizer``; the vocabulary and the stop words used are stored as
 JSON, and serving looks n-grams up with ``myna.nlu.featurizers.ngrams``, never importing
@@ -23,8 +25,9 @@ from pathlib import Path
 from typing import Literal, Self
 
 from myna.nlu.component import Component, ComponentConfig, load_json, save_json
-from myna.nlu.features import Features, sparse_rows
-from myna.nlu.featurizers.ngrams import AccentStripping, Analyzer, count_row, sum_rows
+from myna.nlu.features import Features, SparseRow, join_rows, sparse_row, sparse_rows, summed_row
+from myna.nlu.featurizers.ngrams import AccentStripping, Analyzer, count_row
+from myna.nlu.featurizers.token_memo import TokenMemo
 from myna.nlu.message import Message
 
 _VOCABULARY_FILE = "vocabulary.json"
@@ -46,6 +49,14 @@ class CountVectorsConfig(ComponentConfig):
     OOV_words: tuple[str, ...] = ()
     use_shared_vocab: bool = False
     use_lemma: bool = True
+
+
+def token_row(analyzer: Analyzer, vocabulary: dict[str, int], word: str) -> SparseRow:
+    """The n-gram counts of one word (read-only arrays: the memo shares them)."""
+    row = sparse_row(count_row(analyzer(word), vocabulary))
+    for part in row:
+        part.flags.writeable = False
+    return row
 
 
 class CountVectorsFeaturizer(Component):
@@ -73,6 +84,7 @@ class CountVectorsFeaturizer(Component):
             stop_words=frozenset(stop_words or ()),
         )
         self._oov_words = {self.analyzer.preprocess(w) for w in self.config.OOV_words}
+        self._rows = TokenMemo(token_row)
 
     @property
     def _uses_oov(self) -> bool:
@@ -86,29 +98,25 @@ class CountVectorsFeaturizer(Component):
         oov = self.config.OOV_token or ""
         return [oov if self.analyzer.preprocess(w) in self._oov_words else w for w in words]
 
-    def _serving_words(self, message: Message) -> list[str]:
-        words = [t.text for t in message.tokens]
-        if not self._uses_oov:
-            return words
-        oov = self.config.OOV_token or ""
-        return [w if self._is_known(w) else oov for w in words]
-
-    def _is_known(self, word: str) -> bool:
-        return any(gram in self.vocabulary for gram in self.analyzer(word))
-
     def process(self, message: Message) -> None:
         if not self.vocabulary:
             return
-        words = self._serving_words(message)
+        row_of = self._rows.function(self.analyzer, self.vocabulary)
+        words = [t.text for t in message.tokens]
+        rows = [row_of(word) for word in words]
+        if self._uses_oov:  # a word none of whose n-grams is known becomes the OOV token
+            oov = self.config.OOV_token or ""
+            words = [word if row[0].size else oov for word, row in zip(words, rows, strict=True)]
+            rows = [row if row[0].size else row_of(oov) for row in rows]
         width = len(self.vocabulary)
-        sequence = [count_row(self.analyzer(word), self.vocabulary) for word in words]
+        sequence = join_rows(rows, width)
         if self.analyzer.per_word:
-            sentence = [sum_rows(sequence)]
+            sentence = summed_row(sequence)
         else:
-            sentence = [count_row(self.analyzer(" ".join(words)), self.vocabulary)]
-        message.features.append(
-            Features(sparse_rows(sequence, width), sparse_rows(sentence, width), self.name)
-        )
+            sentence = sparse_rows(
+                [count_row(self.analyzer(" ".join(words)), self.vocabulary)], width
+            )
+        message.features.append(Features(sequence, sentence, self.name))
 
     def persist(self, directory: Path) -> None:
         save_json(directory, _VOCABULARY_FILE, self.vocabulary)

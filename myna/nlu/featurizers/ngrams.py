@@ -101,12 +101,3 @@ def count_row(grams: Iterable[str], vocabulary: dict[str, int]) -> dict[int, flo
         if column is not None:
             counts[column] = counts.get(column, 0.0) + 1.0
     return counts
-
-
-def sum_rows(rows: Iterable[dict[int, float]]) -> dict[int, float]:
-    """The ``{column: count}`` rows added up."""
-    total: dict[int, float] = {}
-    for row in rows:
-        for column, count in row.items():
-            total[column] = total.get(column, 0.0) + count
-    return total

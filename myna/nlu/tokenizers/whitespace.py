@@ -42,6 +42,10 @@ class WhitespaceTokenizer(Tokenizer):
     def split(self, text: str) -> list[Token]:
         tokens: list[Token] = []
         for chunk in _CHUNK.finditer(text):
+            word = chunk.group()
+            if word.isascii() and word.isalnum():  # the usual word: nothing to trim or split
+                tokens.append(Token(word, chunk.start(), chunk.end()))
+                continue
             start, end = _trim(text, chunk.start(), chunk.end())
             tokens.extend(_split_inside(text, start, end))
         return tokens or [Token(text, 0, len(text))]

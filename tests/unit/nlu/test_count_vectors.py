@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from nlu_helpers import build, data, example
 
+from myna.nlu.features import sparse_rows
 from myna.nlu.featurizers.count_vectors import CountVectorsFeaturizer
 from myna.nlu.featurizers.count_vectors_trainer import CountVectorsTrainer
 from myna.nlu.featurizers.ngrams import count_row
@@ -135,3 +136,74 @@ def test_english_stop_words_are_resolved_at_training_and_persisted(tmp_path: Pat
     loaded.process(message)
     (features,) = message.features
     assert features.sentence.toarray()[0, loaded.vocabulary["book table"]] == 1
+
+
+MEMO_TEXTS = ["Book a TABLE table", "book a flight, a table", "hello there", "ünïcode wörds x"]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4},
+        {"analyzer": "word"},
+        {"analyzer": "word", "max_ngram": 2},
+        {"analyzer": "char", "max_ngram": 3},
+        {"OOV_token": "oov", "OOV_words": ["there"]},
+    ],
+)
+def test_memoised_token_rows_equal_counting_from_scratch(options: dict[str, object]) -> None:
+    """The rows come from a memo of token rows; they equal counting each word's n-grams."""
+    tokenizer, featurizer = _trained(**options)
+    for text in MEMO_TEXTS * 2:  # the second pass reads the memo
+        message = Message(text)
+        tokenizer.process(message)
+        featurizer.process(message)
+        (features,) = message.features
+        words = [t.text for t in message.tokens]
+        oov = featurizer.config.OOV_token
+        if oov:
+            words = [
+                w if count_row(featurizer.analyzer(w), featurizer.vocabulary) else oov
+                for w in words
+            ]
+        expected = sparse_rows(
+            [count_row(featurizer.analyzer(w), featurizer.vocabulary) for w in words],
+            len(featurizer.vocabulary),
+        )
+        for got, want in zip(
+            (features.sequence.indptr, features.sequence.columns, features.sequence.data),
+            (expected.indptr, expected.columns, expected.data),
+            strict=True,
+        ):
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
+
+
+def test_a_new_vocabulary_starts_a_new_memo() -> None:
+    tokenizer, featurizer = _trained()
+    message = Message("book a table")
+    tokenizer.process(message)
+    featurizer.process(message)
+    featurizer.vocabulary = {"table": 0}
+    again = Message("book a table")
+    tokenizer.process(again)
+    featurizer.process(again)
+    np.testing.assert_array_equal(again.features[0].sequence.toarray(), [[0], [0], [1]])
+
+
+def test_training_and_serving_features_are_identical(tmp_path: Path) -> None:
+    tokenizer, featurizer = _trained(analyzer="char_wb", max_ngram=3)
+    featurizer.persist(tmp_path)
+    loaded = CountVectorsFeaturizer.load(tmp_path, featurizer.config)
+    for text in MEMO_TEXTS:
+        trained, served = Message(text), Message(text)
+        for message, component in ((trained, featurizer), (served, loaded)):
+            tokenizer.process(message)
+            component.process(message)
+        for a, b in (
+            (trained.features[0].sequence, served.features[0].sequence),
+            (trained.features[0].sentence, served.features[0].sentence),
+        ):
+            np.testing.assert_array_equal(a.indptr, b.indptr)
+            np.testing.assert_array_equal(a.columns, b.columns)
+            np.testing.assert_array_equal(a.data, b.data)

@@ -9,10 +9,14 @@ from myna.nlu.features import (
     Features,
     SparseRows,
     dense_features,
+    empty_row,
+    join_rows,
     pad_batch,
     sparse_feature_width,
     sparse_index_features,
+    sparse_row,
     sparse_rows,
+    summed_row,
 )
 
 
@@ -102,3 +106,70 @@ def test_dense_features_are_concatenated() -> None:
     sequence, sentence = dense_features(_message_features()) or (None, None)
     assert sequence is not None and sequence.shape == (2, 4) and sentence.shape == (1, 4)
     assert dense_features(_message_features()[:1]) is None
+
+
+def _random_matrix(rng: np.random.Generator, rows: int, width: int) -> SparseRows:
+    keep = rng.random((rows, width)) < 0.3
+    return sparse_rows(
+        [{int(c): float(rng.integers(1, 4)) for c in np.flatnonzero(row)} for row in keep], width
+    )
+
+
+def _reference_layout(matrices: list[SparseRows]) -> tuple[np.ndarray, np.ndarray]:
+    """The index layout row by row: each row's entries, matrix after matrix, ids shifted."""
+    dense = np.hstack([m.toarray() for m in matrices])
+    rows = [np.flatnonzero(row) for row in dense]
+    k = max([1, *(len(r) for r in rows)])
+    indices = np.zeros((len(rows), k), np.int64)
+    values = np.zeros((len(rows), k), np.float32)
+    for r, columns in enumerate(rows):
+        indices[r, : len(columns)] = columns + 1
+        values[r, : len(columns)] = dense[r, columns]
+    return indices, values
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("extra_rows", [0, 1])
+def test_index_layout_equals_the_row_by_row_layout(seed: int, extra_rows: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(0, 7))
+    widths = [int(w) for w in rng.integers(1, 9, size=int(rng.integers(1, 4)))]
+    features = [
+        Features(_random_matrix(rng, rows, w), _random_matrix(rng, 1, w), f"F{i}")
+        for i, w in enumerate(widths)
+    ]
+    layout = sparse_index_features(features, extra_rows=extra_rows)
+    indices, values = _reference_layout([f.sequence for f in features])
+    k = indices.shape[1]
+    np.testing.assert_array_equal(layout.indices[:rows], indices)
+    np.testing.assert_array_equal(layout.values[:rows], values)
+    assert layout.indices.shape == (rows + extra_rows, k) and not layout.indices[rows:].any()
+    assert layout.values.dtype == np.float32 and layout.indices.dtype == np.int64
+    sentence_indices, sentence_values = _reference_layout([f.sentence for f in features])
+    np.testing.assert_array_equal(layout.sentence_indices, sentence_indices)
+    np.testing.assert_array_equal(layout.sentence_values, sentence_values)
+
+
+def test_join_rows_and_summed_row_equal_building_from_mappings() -> None:
+    rows = [{3: 1.0, 7: 2.0}, {}, {0: 1.0, 3: 1.0}]
+    joined = join_rows([sparse_row(row) for row in rows], 9)
+    expected = sparse_rows(rows, 9)
+    for got, want in zip(
+        (joined.indptr, joined.columns, joined.data),
+        (expected.indptr, expected.columns, expected.data),
+        strict=True,
+    ):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+    summed = summed_row(joined)
+    assert summed.shape == (1, 9) and summed.data.dtype == np.float32
+    np.testing.assert_array_equal(summed.toarray(), [[1, 0, 0, 2, 0, 0, 0, 2, 0]])
+    assert summed_row(join_rows([sparse_row({})], 4)).nnz == 0
+    assert join_rows([], 4).shape == (0, 4)
+
+
+def test_the_shared_empty_row_is_read_only() -> None:
+    row = empty_row(5)
+    assert row is empty_row(5) and row.shape == (1, 5) and row.nnz == 0
+    with pytest.raises(ValueError, match="read-only"):
+        row.indptr[0] = 1

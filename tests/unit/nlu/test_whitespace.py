@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import random
+import re
+import string
 
 import pytest
 from nlu_helpers import build
 
 from myna.nlu.message import Message
-from myna.nlu.tokenizers.whitespace import WhitespaceTokenizer
+from myna.nlu.tokenizers.whitespace import WhitespaceTokenizer, _split_inside, _trim
 
 CASES = [
     ("I don't like 4.5 stars!", ["I", "don't", "like", "4.5", "stars"]),
@@ -69,3 +72,24 @@ def test_intent_tokens_follow_the_flag() -> None:
         ("ask", 0),
         ("weather", 4),
     ]
+
+
+def _without_fast_path(text: str) -> list[tuple[str, int, int]]:
+    """Every chunk through the trimming and splitting rules (what the fast path skips)."""
+    tokens = [
+        piece
+        for chunk in re.finditer(r"\S+", text)
+        for piece in _split_inside(text, *_trim(text, chunk.start(), chunk.end()))
+    ]
+    return [(t.text, t.start, t.end) for t in tokens] or [(text, 0, len(text))]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_plain_words_take_a_shortcut_to_the_same_tokens(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = string.ascii_letters + string.digits + " .,-'!?$@#_&/é😀\t"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(200)]
+    tokenizer = build(WhitespaceTokenizer)
+    for text in [*texts, *(case for case, _ in CASES)]:
+        got = [(t.text, t.start, t.end) for t in tokenizer.split(text)]
+        assert got == _without_fast_path(text), text

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from myna.nlu.classifiers import diet_component
 from myna.nlu.classifiers.diet_component import message_inputs, message_rows
 from myna.nlu.features import Features, sparse_rows
 from myna.nlu.message import Message, Token
@@ -36,3 +38,19 @@ def test_dense_features_only_give_padding_ids() -> None:
     assert inputs.indices.shape == (3, 1) and not inputs.indices.any()
     assert inputs.sentence_indices.shape == (1, 1) and not inputs.sentence_indices.any()
     np.testing.assert_array_equal(inputs.dense[2], [2, 2, 2])
+
+
+def test_long_messages_keep_the_first_tokens_and_an_empty_sentence_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(diet_component, "MAX_TOKENS", 2)
+    message = Message("a b c")
+    message.tokens = [Token("a", 0, 1), Token("b", 2, 3), Token("c", 4, 5)]
+    rows = [{0: 1.0}, {1: 1.0, 2: 1.0}, {0: 1.0, 1: 1.0, 2: 1.0}]  # the widest row is cut
+    message.features = [Features(sparse_rows(rows, 3), sparse_rows([{2: 3.0}], 3), "A")]
+    inputs = message_inputs(message)
+    assert inputs is not None
+    # K is that of all the tokens' rows, as the layout is built before the cut
+    np.testing.assert_array_equal(inputs.indices, [[1, 0, 0], [2, 3, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(inputs.values, [[1, 0, 0], [1, 1, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(inputs.sentence_indices, [[3]])

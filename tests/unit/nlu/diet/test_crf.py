@@ -126,3 +126,53 @@ def test_torch_log_partition_matches_log_sum_exp_with_many_tags() -> None:
     with torch.no_grad():
         actual = crf.log_partition(emissions.float(), mask).double()
     torch.testing.assert_close(actual, expected, rtol=1e-5, atol=1e-3)
+
+
+def reference_decode(emissions: np.ndarray, transitions: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Plain float32 Viterbi over every (previous, next) pair, without any pruning."""
+    transitions = transitions.astype(np.float32)
+    length = emissions.shape[0]
+    scores = np.empty(emissions.shape, dtype=np.float32)
+    scores[0] = emissions[0]
+    for t in range(1, length):
+        np.add((transitions + scores[t - 1, :, None]).max(axis=0), emissions[t], out=scores[t])
+    path = np.zeros(length, dtype=np.int64)
+    path[-1] = scores[-1].argmax()
+    for t in range(length - 1, 0, -1):
+        path[t - 1] = (transitions[:, path[t]] + scores[t - 1]).argmax()
+    into_next = scores[:-1] + transitions[:, path[1:]].T
+    shares = np.concatenate([into_next, scores[-1:]])
+    shifted = shares - shares.max(axis=-1, keepdims=True)
+    return path, 1.0 / np.exp(shifted, dtype=np.float64).sum(axis=-1)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_pruned_viterbi_equals_the_plain_one_bit_for_bit(seed: int) -> None:
+    """Pruning the previous tags changes nothing: same tags, same confidences, to the bit,
+    including ties (rounded values), large and small scales and float64 emissions."""
+    rng = np.random.default_rng(seed)
+    n_tags, length = int(rng.integers(1, 60)), int(rng.integers(1, 25))
+    scale = float(rng.choice([0.01, 1.0, 10.0, 1000.0]))
+    transitions = (rng.normal(size=(n_tags, n_tags)) * scale * rng.choice([0.1, 1, 5])).astype(
+        np.float32
+    )
+    emissions = rng.normal(size=(length, n_tags)) * scale
+    if seed % 4 == 0:  # many exact ties
+        transitions, emissions = np.round(transitions), np.round(emissions)
+    if seed % 3:
+        emissions = emissions.astype(np.float32)
+    tags, confidences = CRFDecoder(transitions).decode(emissions)
+    expected_tags, expected_confidences = reference_decode(emissions, transitions)
+    np.testing.assert_array_equal(tags, expected_tags)
+    assert confidences.dtype == expected_confidences.dtype
+    np.testing.assert_array_equal(confidences, expected_confidences)
+
+
+def test_most_steps_keep_a_single_previous_tag() -> None:
+    """With a clear best tag per token the pruning leaves one previous tag per step."""
+    rng = np.random.default_rng(5)
+    emissions = rng.normal(size=(12, 40)).astype(np.float32)
+    emissions[np.arange(12), rng.integers(0, 40, size=12)] += 20.0
+    transitions = rng.normal(size=(40, 40)).astype(np.float32)
+    _, pointers = CRFDecoder(transitions)._scores(emissions)
+    assert all(pointer is not None for pointer in pointers[1:])
