@@ -39,12 +39,29 @@ DATASETS = REPO.parent / "shared" / "datasets"
 WARM_UP = 100
 
 
-def vm_rss_mib() -> float:
-    """This process's resident set size now (/proc/self/status VmRSS), MiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+# Run in a fresh interpreter that imports only the serving pipeline: this script's own
+# imports (scikit-learn and matplotlib for the evaluation) would add ~110 MiB to the RSS.
+LOAD_PROBE = """
+import json, sys, time
+from pathlib import Path
+from myna.nlu.pipeline import Pipeline
+started = time.perf_counter()
+Pipeline.load(Path(sys.argv[1]))
+seconds = time.perf_counter() - started
+status = Path("/proc/self/status").read_text().splitlines()
+rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+print(json.dumps([seconds, rss, "torch" in sys.modules]))
+"""
+
+
+def load_probe(model_dir: Path) -> tuple[float, float]:
+    """Load time and VmRSS (MiB) of a process that only loads the model and serves."""
+    command = [sys.executable, "-c", LOAD_PROBE, str(model_dir)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    seconds, rss, imported_torch = json.loads(output.strip().splitlines()[-1])
+    if imported_torch:
+        raise SystemExit("loading the model imported torch")
+    return seconds, rss
 
 
 def load_average() -> str:
@@ -99,10 +116,8 @@ def percentiles(timings: list[float]) -> dict[str, float]:
 
 
 def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
-    started = time.perf_counter()
+    load_seconds, rss = load_probe(model_dir)
     pipeline = Pipeline.load(model_dir)
-    load_seconds = time.perf_counter() - started
-    rss = vm_rss_mib()
     test = load_nlu([DATASETS / dataset / "test.yml"], [])
     with tempfile.TemporaryDirectory() as reports:
         summary = evaluate(pipeline, test, Path(reports))
@@ -125,7 +140,7 @@ def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
         "entity micro-F1 (exact span+type)": round(summary.scores.entity_f1 or 0.0, 4),
         "artifact MiB": round(artifact_mib(model_dir), 2),
         "model load s (fresh process)": round(load_seconds, 3),
-        "VmRSS after load MiB": round(rss),
+        "VmRSS after load MiB (process that only loads)": round(rss),
         **percentiles(timings),
         "throughput msg/s (sequential parse of test set)": round(throughput),
         "load average at serve end": load_average(),
