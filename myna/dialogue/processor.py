@@ -189,7 +189,7 @@ class MessageProcessor:
     async def get_tracker(self, sender_id: str) -> Tracker:
         """The full history (all sessions); an unknown id gets an unsaved session start."""
         events = await self.store.retrieve(sender_id)
-        turn = self._new_turn(sender_id, events or [])
+        turn = self._new_turn(self._tracker(sender_id, events or []))
         if not events:
             await self.loop.start_session(turn, COLLECTOR_CHANNEL, None)
         return turn.tracker
@@ -242,7 +242,7 @@ class MessageProcessor:
                 )
             if must_exist and not tracker.events:
                 raise ConversationNotFoundError(sender_id)
-            turn = Turn(tracker, self.clock, self.model_id, self.assistant_id)
+            turn = self._new_turn(tracker)
             try:
                 yield turn
                 if turn.new_events:
@@ -265,8 +265,7 @@ class MessageProcessor:
     def _tracker(self, sender_id: str, events: Sequence[Event]) -> Tracker:
         return Tracker(sender_id, self.domain.slot_initial_values(), events)
 
-    def _new_turn(self, sender_id: str, events: Sequence[Event]) -> Turn:
-        tracker = self._tracker(sender_id, events)
+    def _new_turn(self, tracker: Tracker) -> Turn:
         return Turn(tracker, self.clock, self.model_id, self.assistant_id)
 
     def _require_policies(self) -> PolicyEnsemble:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from myna.dialogue.slot_features import slot_features
-from myna.events import ActionExecuted, ActiveLoop, AllSlotsReset, Event, SlotSet
+from myna.events import ActionExecuted, AllSlotsReset, Event, SlotSet
 from myna.project.domain import Domain
 from myna.tracker import ACTION_LISTEN, Tracker, applied_events
 from myna.tracker.applied import extends_applied, loop_names_in
@@ -144,7 +144,7 @@ class _TurnsBuilder:
     """The turns of a conversation's applied events, extended as the conversation grows.
 
     `turns[i]` is the state before `actions[i]`, the i-th applied action; the current
-    turn is `current_turn()`. New events that just append to the applied events are
+    turn is the last of `all_turns()`. New events that just append to the applied events are
     followed one by one; one that edits them (restart, undo, a collapsed loop execution,
     see `extends_applied`) makes the builder start over from all events.
     """
@@ -181,8 +181,6 @@ class _TurnsBuilder:
         if isinstance(event, ActionExecuted):
             self.turns.append(_turn(self.current, self.domain, self.touched, event.hide_rule_turn))
             self.actions.append(event)
-        elif isinstance(event, ActiveLoop) and event.name:
-            self.loop_names.add(event.name)
         elif self.touched is not None and isinstance(event, SlotSet):
             self.touched.add(event.name)
         elif self.touched is not None and isinstance(event, AllSlotsReset):
