@@ -3,6 +3,8 @@
 Input rows follow `myna.nlu.diet.data`: tokens, then the sentence row at position
 `mask.sum() - 1` of each example. The encoder's output at the sentence row is the sentence
 vector used for the intent; the token rows feed the entity, role and group tag heads.
+Inference (`forward`) runs on the padded batch; the training loss on its real rows only
+(`myna.nlu.diet.layers.RowLayout`), which is the same maths without the padding.
 """
 
 from dataclasses import dataclass
@@ -13,7 +15,13 @@ from torch.nn import functional as F
 
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.data import DIETDims
-from myna.nlu.diet.layers import FeedForward, SparseInput, TransformerEncoder
+from myna.nlu.diet.layers import (
+    Dropout,
+    FeedForward,
+    RowLayout,
+    SparseInput,
+    TransformerEncoder,
+)
 from myna.nlu.diet.losses import cross_entropy_loss, margin_loss, sample_negatives
 from myna.nlu.diet.torch_crf import CRF
 
@@ -62,7 +70,7 @@ class DIETModel(nn.Module):
         self.sparse = SparseInput(
             dims.sparse_size, text_units, drop if config.use_sparse_input_dropout else 0.0
         )
-        self.dense_dropout = nn.Dropout(drop if config.use_dense_input_dropout else 0.0)
+        self.dense_dropout = Dropout(drop if config.use_dense_input_dropout else 0.0)
         self.text_ffnn = FeedForward(
             text_units + dims.dense_size, config.hidden_layers_sizes.get("text", []), density, drop
         )
@@ -137,10 +145,18 @@ class DIETModel(nn.Module):
         at_sentence = rows == sentence_positions(mask).unsqueeze(1)
         return at_sentence.unsqueeze(-1).to(summed.dtype) * summed.unsqueeze(1)
 
-    def text_embeddings(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """Intent-space embedding of each example's sentence row [B, E]."""
-        rows = torch.arange(hidden.shape[0], device=hidden.device)
-        sentence = hidden[rows, sentence_positions(mask)]
+    def encode_rows(self, batch: TensorBatch, layout: RowLayout) -> torch.Tensor:
+        """Hidden states of the real rows [N, H] (training; `encode` without the padding)."""
+        features = self.sparse.forward_rows(layout.pack(batch.indices), layout.pack(batch.values))
+        if batch.dense is not None:
+            features = torch.cat([features, self.dense_dropout(layout.pack(batch.dense))], dim=-1)
+        hidden = self.text_ffnn(features)
+        if self.encoder is not None:
+            hidden = self.encoder.forward_rows(hidden, layout)
+        return hidden
+
+    def text_embeddings(self, sentence: torch.Tensor) -> torch.Tensor:
+        """Intent-space embeddings [B, E] of the sentence rows' hidden states [B, H]."""
         return self._normalise(self.text_embed(sentence))
 
     def label_embeddings(self) -> torch.Tensor:
@@ -160,16 +176,18 @@ class DIETModel(nn.Module):
         hidden = self.encode(indices, values, mask, dense, sentence)
         outputs: dict[str, torch.Tensor] = {}
         if self.intents:
-            similarities = self.text_embeddings(hidden, mask) @ self.label_embeddings().T
+            rows = torch.arange(hidden.shape[0], device=hidden.device)
+            sentence = hidden[rows, sentence_positions(mask)]
+            similarities = self.text_embeddings(sentence) @ self.label_embeddings().T
             outputs["intent_scores"] = torch.softmax(similarities, dim=-1)
         for head in self.heads:
             outputs[f"{head}_logits"] = self.tag_logits[head](hidden)
         return outputs
 
     def _intent_loss(
-        self, hidden: torch.Tensor, batch: TensorBatch, counts: dict[str, float]
+        self, sentence: torch.Tensor, batch: TensorBatch, counts: dict[str, float]
     ) -> torch.Tensor:
-        text = self.text_embeddings(hidden, batch.mask)
+        text = self.text_embeddings(sentence)
         labels = self.label_embeddings()
         positives = batch.intent_ids
         negatives = sample_negatives(
@@ -188,6 +206,7 @@ class DIETModel(nn.Module):
     def _tag_loss(
         self,
         hidden: torch.Tensor,
+        layout: RowLayout,
         batch: TensorBatch,
         counts: dict[str, float],
         tag_metrics: bool,
@@ -195,7 +214,7 @@ class DIETModel(nn.Module):
         tokens = token_mask(batch.mask)
         loss = torch.zeros(())
         for head in self.heads:
-            logits = self.tag_logits[head](hidden)
+            logits = layout.unpack(self.tag_logits[head](hidden))
             gold = batch.tags[head]
             loss = loss + self.crfs[head].nll(logits, gold, tokens).mean()
             if head == "entity" and tag_metrics:
@@ -215,12 +234,14 @@ class DIETModel(nn.Module):
         [B, n, n] max per token with many tags): nobody sees them when no bar is shown.
         """
         counts: dict[str, float] = {}
-        hidden = self.encode(batch.indices, batch.values, batch.mask, batch.dense)
+        layout = RowLayout(batch.mask)
+        hidden = self.encode_rows(batch, layout)
         total = torch.zeros(())
         if self.intents:
-            total = total + self._intent_loss(hidden, batch, counts)
+            sentence = hidden.index_select(0, layout.ends)
+            total = total + self._intent_loss(sentence, batch, counts)
         if self.heads:
-            total = total + self._tag_loss(hidden, batch, counts, tag_metrics)
+            total = total + self._tag_loss(hidden, layout, batch, counts, tag_metrics)
         counts["loss_sum"] = float(total.detach()) * batch.indices.shape[0]
         counts["examples"] = float(batch.indices.shape[0])
         return LossOutput(total, counts)

@@ -1,5 +1,7 @@
 """Training on the synthetic data set: accuracy, tags, reproducibility, batching."""
 
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -10,7 +12,14 @@ from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.data import balanced_order, collate, length_batches
 from myna.nlu.diet.layers import RandomlyConnectedLinear
 from myna.nlu.diet.model import DIETModel
-from myna.nlu.diet.trainer import epoch_order, evaluate, to_tensors, train
+from myna.nlu.diet.trainer import (
+    HeapLimit,
+    epoch_order,
+    evaluate,
+    resident_bytes,
+    to_tensors,
+    train,
+)
 
 
 def test_trains_to_high_intent_accuracy_and_correct_tags(trained: Trained) -> None:
@@ -130,3 +139,16 @@ def test_one_intent_is_rejected() -> None:
     one = dims(tag_schemes).__class__(sparse_size=10, n_intents=1)
     with pytest.raises(ValueError, match="two intents"):
         train(DIETConfig(**SMALL), one, examples(messages, tag_schemes), False)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc and /proc only")
+def test_heap_limit_keeps_freed_blocks_until_the_limit_is_passed() -> None:
+    heap = HeapLimit(limit=1 << 40)
+    blocks = [torch.ones(2 << 20) for _ in range(40)]  # 8 MiB each, from the heap
+    held = resident_bytes()
+    del blocks
+    heap.check()
+    kept = resident_bytes()
+    HeapLimit(limit=0).check()
+    assert held - kept < 100 << 20
+    assert kept - resident_bytes() > 200 << 20
