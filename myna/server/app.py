@@ -38,6 +38,8 @@ def create_app(settings: ServerSettings, assistant: Assistant) -> FastAPI:
     if settings.enable_api:
         app.include_router(model_api.router)
         app.include_router(conversations.router)
+    # Added first = innermost: behind the body limit and CORS, like the routes.
+    app.add_middleware(rest_channel.WebhookFastPath)
     # Added last = outermost: even a refused (413) body gets CORS headers.
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
     if settings.cors_origins:

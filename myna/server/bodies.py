@@ -60,15 +60,20 @@ async def read_json(request: Request) -> Any:
         raise bad_request(f"Failed when parsing body as json: {error}") from error
 
 
+async def parse_body(request: Request, model: type[M]) -> M:
+    """The request body as `model`; a 400 `ApiError` if it is not JSON or does not fit."""
+    data = await read_json(request)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise bad_request(f"Invalid request body: {describe(error)}") from error
+
+
 def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
     """A dependency reading the request body as `model`."""
 
     async def read(request: Request) -> M:
-        data = await read_json(request)
-        try:
-            return model.model_validate(data)
-        except ValidationError as error:
-            raise bad_request(f"Invalid request body: {describe(error)}") from error
+        return await parse_body(request, model)
 
     return read
 

@@ -72,6 +72,12 @@ def test_cors_allows_only_the_configured_origins(assistant: FakeAssistant) -> No
     )
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "https://chat.example.org"
+    turn = client.post(
+        "/webhooks/rest/webhook",
+        json={"message": "hello"},
+        headers={"Origin": "https://chat.example.org"},
+    )
+    assert turn.headers["access-control-allow-origin"] == "https://chat.example.org"
 
 
 def test_body_over_the_limit_is_refused_with_413_json(client: TestClient) -> None:

@@ -11,6 +11,7 @@ from server_fakes import FakeAssistant, golden, local_client, make_app
 from starlette.testclient import TestClient
 
 from myna.server.ports import UserMessage
+from myna.server.routers.rest_channel import WebhookFastPath
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -105,3 +106,56 @@ def test_stream_sends_json_lines(client: TestClient, assistant: FakeAssistant) -
         "For how many people?",
     ]
     assert assistant.calls[0][1][1] == "queue"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({"sender": "s1", "message": "hello"}).encode(),
+        b'{"sender": "x", "message": ',
+        json.dumps({"sender": "x", "metadata": "not an object"}).encode(),
+        b"[1, 2]",
+    ],
+)
+def test_fast_path_and_routed_webhook_answer_alike(
+    client: TestClient, assistant: FakeAssistant, content: bytes
+) -> None:
+    """A query string sends the request through FastAPI's route instead of the fast path."""
+    fast = client.post(WEBHOOK, content=content)
+    fast_calls = list(assistant.calls)
+    routed = client.post(WEBHOOK, params={"stream": "false"}, content=content)
+    assert (fast.status_code, fast.json()) == (routed.status_code, routed.json())
+    assert fast.headers["content-type"] == routed.headers["content-type"]
+    assert assistant.calls == fast_calls * 2
+
+
+def test_fast_path_answers_with_the_assistant_the_app_holds_now(
+    client: TestClient, assistant: FakeAssistant
+) -> None:
+    replacement = FakeAssistant()
+    client.app.state.assistant = replacement  # type: ignore[attr-defined]
+    client.post(WEBHOOK, json={"message": "hello"})
+    assert assistant.calls == []
+    assert [name for name, _ in replacement.calls] == ["handle_message"]
+
+
+def test_only_plain_webhook_posts_take_the_fast_path(assistant: FakeAssistant) -> None:
+    app = make_app(assistant)
+    passed_on: list[str] = []
+
+    async def downstream(scope: Any, receive: Any, send: Any) -> None:
+        passed_on.append(f"{scope['method']} {scope['path']}?{scope['query_string'].decode()}")
+        await app(scope, receive, send)
+
+    fast_path = WebhookFastPath(downstream)
+
+    async def entry(scope: Any, receive: Any, send: Any) -> None:
+        scope["app"] = app
+        await fast_path(scope, receive, send)
+
+    client = local_client(entry)  # type: ignore[arg-type]
+    assert client.post(WEBHOOK, json={"message": "hi"}).status_code == 200
+    assert client.post(WEBHOOK, params={"stream": "true"}, json={"message": "hi"}).is_success
+    assert client.get("/webhooks/rest/").status_code == 200
+    assert passed_on == [f"POST {WEBHOOK}?stream=true", "GET /webhooks/rest/?"]
+    assert len(assistant.calls) == 2
