@@ -8,14 +8,17 @@ conversations run concurrently. A turn works on a tracker in memory and appends 
 events to the store only once it has completed, so a failure leaves the store as it was
 (`ConversationError`). Reminders and cancellations among the saved events go to the
 `ReminderScheduler`, which calls `handle_reminder` when one is due. Trackers stay in memory
-between turns while the store is this process's alone (`ConversationCache`).
+between turns while the store is this process's alone (`ConversationCache`). When turns
+overlap, the NLU runs in a worker thread of its own (see `_parse`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -85,10 +88,14 @@ class MessageProcessor:
         self.locks = ConversationLocks()
         self.cache = ConversationCache(store, cached_conversations)
         self.reminders = ReminderScheduler(self.handle_reminder, clock)
+        self._nlu_thread: ThreadPoolExecutor | None = None
+        self._parsing = 0
 
     async def close(self) -> None:
-        """Drop pending reminders (they live in memory, like Rasa's)."""
+        """Drop pending reminders (they live in memory, like Rasa's); stop the NLU thread."""
         await self.reminders.close()
+        if self._nlu_thread is not None:
+            self._nlu_thread.shutdown(wait=False, cancel_futures=True)
 
     # The message loop
 
@@ -295,7 +302,30 @@ class MessageProcessor:
     async def _log_message(self, turn: Turn, message: UserMessage, channel: str) -> None:
         """Session check, NLU, and the `user` event."""
         await self._check_session(turn, channel, message.metadata)
-        # On the loop, not in a worker thread: a parse is ~1 ms of mostly GIL-holding work,
-        # and the hand-over to a thread and back cost about as much again.
-        parse_data = parse_message(message, self.nlu)
+        parse_data = await self._parse(message)
         turn.log([user_event(message, parse_data, turn.now())])
+
+    async def _parse(self, message: UserMessage) -> dict[str, Any]:
+        """The message's parse data; from the NLU's own thread while other turns wait.
+
+        A lone turn parses inline: handing a parse to another thread (and core) costs more
+        than half a parse, in cache misses more than in the hand-over. When turns overlap,
+        the parse goes to one worker thread: onnxruntime releases the GIL, so the model
+        runs on a second core while the loop goes on with other turns, and a pipeline that
+        blocks (a Duckling extractor waiting on HTTP) holds up only the parses. The yield
+        first lets turns that have already arrived reach this point too, so a loaded server
+        sees them; otherwise each turn would run to its end before the next one started.
+        """
+        if message.parse_data is not None or self.nlu is None or message.text is None:
+            return parse_message(message, self.nlu)
+        self._parsing += 1
+        try:
+            await asyncio.sleep(0)
+            if self._parsing == 1:
+                return parse_message(message, self.nlu)
+            if self._nlu_thread is None:
+                self._nlu_thread = ThreadPoolExecutor(1, thread_name_prefix="myna-nlu")
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._nlu_thread, parse_message, message, self.nlu)
+        finally:
+            self._parsing -= 1

@@ -7,6 +7,8 @@ inside the real `PolicyEnsemble`.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -337,3 +339,54 @@ def test_nlu_only_model_saves_the_message_and_predicts_nothing(tmp_path: Path) -
     assert run(processor.handle_message(UserMessage("greet", "u1"))) == []
     assert [shape(e)[0] for e in run(stored(store))][-1] == "user"
     assert "action_extract_slots" not in [name for name, _ in actions.seen]
+
+
+class BlockingParser(Parser):
+    """An NLU that blocks its thread (a Duckling extractor waiting on HTTP, say)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.threads: list[str] = []
+
+    def parse(self, text: str) -> dict[str, Any]:
+        self.threads.append(threading.current_thread().name)
+        time.sleep(self.seconds)
+        return super().parse(text)
+
+
+def test_overlapping_turns_parse_in_the_nlu_thread_and_the_loop_goes_on(tmp_path: Path) -> None:
+    processor, store, _, _ = make_processor(tmp_path)
+    processor.nlu = parser = BlockingParser(0.2)
+
+    async def scenario() -> tuple[int, list[list[dict[str, Any]]]]:
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticking = asyncio.create_task(ticker())
+        turns = [processor.handle_message(UserMessage("greet", sender)) for sender in "ab"]
+        replies = await asyncio.gather(*turns)
+        ticking.cancel()
+        await processor.close()
+        return ticks, replies
+
+    ticks, replies = run(scenario())
+    assert [[reply["text"] for reply in turn] for turn in replies] == [["Hey!"], ["Hey!"]]
+    assert ticks >= 20  # 0.4 s of parsing, and the loop went on every 10 ms
+    assert len(parser.threads) == 2
+    assert all(name.startswith("myna-nlu") for name in parser.threads)
+    for sender in "ab":
+        assert [e.type_name for e in run(stored(store, sender))].count("user") == 1
+
+
+def test_a_lone_turn_parses_on_the_loop_thread(tmp_path: Path) -> None:
+    """No hand-over to another thread (and its cold caches) when nothing else waits."""
+    processor, _, _, _ = make_processor(tmp_path)
+    processor.nlu = parser = BlockingParser(0.0)
+    run(processor.handle_message(UserMessage("greet", "u1")))
+    run(processor.handle_message(UserMessage("greet", "u1")))
+    assert parser.threads == [threading.main_thread().name] * 2
