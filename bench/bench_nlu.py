@@ -115,12 +115,21 @@ def percentiles(timings: list[float]) -> dict[str, float]:
     }
 
 
+def token_level_f1(reports: Path) -> float | None:
+    """The token-level entity micro-F1 of DIET's report: what `rasa test nlu` shows."""
+    report = reports / "DIETClassifier_report.json"
+    if not report.exists():
+        return None
+    return round(json.loads(report.read_text())["micro avg"]["f1-score"], 4)
+
+
 def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
     load_seconds, rss = load_probe(model_dir)
     pipeline = Pipeline.load(model_dir)
     test = load_nlu([DATASETS / dataset / "test.yml"], [])
     with tempfile.TemporaryDirectory() as reports:
         summary = evaluate(pipeline, test, Path(reports))
+        token_f1 = token_level_f1(Path(reports))
     texts = [example.text for example in test.examples]
     for text in texts[:WARM_UP]:
         pipeline.parse(text)
@@ -138,6 +147,7 @@ def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
         "intent accuracy": round(summary.scores.intent_accuracy, 4),
         "intent macro-F1": round(summary.scores.intent_macro_f1, 4),
         "entity micro-F1 (exact span+type)": round(summary.scores.entity_f1 or 0.0, 4),
+        "entity micro-F1 (tokens, DIETClassifier_report.json)": token_f1,
         "artifact MiB": round(artifact_mib(model_dir), 2),
         "model load s (fresh process)": round(load_seconds, 3),
         "VmRSS after load MiB (process that only loads)": round(rss),
