@@ -34,6 +34,11 @@ def empty_parse(text: str | None) -> dict[str, Any]:
     return {"text": text or "", "intent": {"name": None, "confidence": 0.0}, "entities": []}
 
 
+def needs_nlu(message: UserMessage, nlu: NLUParser | None) -> bool:
+    """Whether `parse_message` would run the NLU (it has text and no parse data of its own)."""
+    return message.parse_data is None and nlu is not None and message.text is not None
+
+
 def parse_message(message: UserMessage, nlu: NLUParser | None) -> dict[str, Any]:
     """The message's own parse data, else the NLU result, else the empty parse."""
     if message.parse_data is not None:

@@ -25,7 +25,13 @@ from typing import Any
 from myna.actions.executor import ActionExecutor
 from myna.dialogue.actions.base import ResponseGenerator
 from myna.dialogue.ensemble import PolicyEnsemble, max_number_of_predictions
-from myna.dialogue.message import NLUParser, UserMessage, parse_message, user_event
+from myna.dialogue.message import (
+    NLUParser,
+    UserMessage,
+    needs_nlu,
+    parse_message,
+    user_event,
+)
 from myna.dialogue.processor_cache import DEFAULT_CACHED_CONVERSATIONS, ConversationCache
 from myna.dialogue.processor_errors import (
     ConversationError,
@@ -316,7 +322,7 @@ class MessageProcessor:
         first lets turns that have already arrived reach this point too, so a loaded server
         sees them; otherwise each turn would run to its end before the next one started.
         """
-        if message.parse_data is not None or self.nlu is None or message.text is None:
+        if not needs_nlu(message, self.nlu):
             return parse_message(message, self.nlu)
         self._parsing += 1
         try:

@@ -55,6 +55,9 @@ class ApiError(Exception):
             "code": self.status,
         }
 
+    def response(self) -> JSONResponse:
+        return JSONResponse(self.body(), status_code=self.status)
+
 
 def bad_request(message: str) -> ApiError:
     return ApiError(HTTPStatus.BAD_REQUEST, "BadRequest", message)
@@ -117,7 +120,7 @@ def failing_as(reason: str) -> Iterator[None]:
 
 async def _api_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ApiError)
-    return JSONResponse(error.body(), status_code=error.status)
+    return error.response()
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:

@@ -6,7 +6,6 @@ one (chunked) is read up to the limit and then handed on whole.
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from myna.server.errors import payload_too_large
@@ -46,8 +45,7 @@ class BodySizeLimit:
         return 0
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = payload_too_large(self.max_body_bytes)
-        await JSONResponse(error.body(), status_code=error.status)(scope, receive, send)
+        await payload_too_large(self.max_body_bytes).response()(scope, receive, send)
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:

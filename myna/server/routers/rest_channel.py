@@ -34,9 +34,9 @@ CHANNEL_NAME = "rest"
 STREAM_CHANNEL = "queue"
 DEFAULT_SENDER = "default"
 
-WEBHOOK_PATH = "/webhooks/rest/webhook"
-
 router = APIRouter(prefix="/webhooks/rest", tags=["REST channel"])
+WEBHOOK = "/webhook"
+WEBHOOK_PATH = router.prefix + WEBHOOK
 
 RestBody = Annotated[RestMessage, Depends(json_body(RestMessage))]
 
@@ -46,7 +46,7 @@ async def channel_health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.post("/webhook", response_model=None, openapi_extra=documented(RestMessage))
+@router.post(WEBHOOK, response_model=None, openapi_extra=documented(RestMessage))
 async def receive(
     body: RestBody, assistant: AssistantDep, settings: SettingsDep, stream: FlagParam = None
 ) -> JSONResponse | StreamingResponse:
@@ -76,7 +76,7 @@ class WebhookFastPath:
         try:
             body = await parse_body(Request(scope, receive), RestMessage)
         except ApiError as error:
-            response = JSONResponse(error.body(), status_code=error.status)
+            response = error.response()
         else:
             timeout = state.settings.response_timeout
             response = await _collected(state.assistant, _user_message(body), timeout)
