@@ -238,19 +238,22 @@ class EncoderLayer(nn.Module):
         hidden = inputs + self.dropout(attended)
         return hidden + self.dropout(self.ffn(self.ffn_norm(hidden)))
 
-    def forward_rows(self, rows: torch.Tensor, layout: RowLayout, causal: bool) -> torch.Tensor:
-        """Packed path (training): real rows [N, size]."""
-        hidden = rows + self.dropout(self._attend_rows(self.attention_norm(rows), layout, causal))
+    def forward_rows(
+        self, rows: torch.Tensor, layout: RowLayout, biases: list[torch.Tensor]
+    ) -> torch.Tensor:
+        """Packed path (training): real rows [N, size]; `biases` from `layout.attention_biases`."""
+        hidden = rows + self.dropout(self._attend_rows(self.attention_norm(rows), layout, biases))
         return hidden + self.dropout(self.ffn(self.ffn_norm(hidden)))
 
-    def _attend_rows(self, normed: torch.Tensor, layout: RowLayout, causal: bool) -> torch.Tensor:
+    def _attend_rows(
+        self, normed: torch.Tensor, layout: RowLayout, biases: list[torch.Tensor]
+    ) -> torch.Tensor:
         """`nn.MultiheadAttention`'s maths with its weights: the projections on real rows
         only, attention per length group. Its own training path zero-fills a [3, B, T, size]
         gradient per q, k and v, and SDPA's CPU kernels (flash, math) run slower than these
         two matmuls at these lengths, and do not use the second thread."""
         attention = self.attention
         packed = F.linear(normed, attention.in_proj_weight, attention.in_proj_bias)
-        biases = layout.attention_biases(causal)
         sizes = [bias.shape[0] * bias.shape[-1] for bias in biases]
         scale = attention.head_dim**-0.5
         groups = packed.index_select(0, layout.gather).split(sizes)
@@ -329,6 +332,7 @@ class TransformerEncoder(nn.Module):
         hidden = self.projection(rows) * math.sqrt(self.size)
         encoding = positional_encoding(layout.length, self.size, rows.device)
         hidden = self.dropout(hidden + encoding.index_select(0, layout.positions))
+        biases = layout.attention_biases(self.causal)
         for layer in self.layers:
-            hidden = layer.forward_rows(hidden, layout, self.causal)
+            hidden = layer.forward_rows(hidden, layout, biases)
         return self.norm(hidden)
