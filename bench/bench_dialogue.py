@@ -6,8 +6,10 @@ conversations, and the server's RSS and CPU time per turn. Conversations are
 `--turns-each` turns long (a new sender after that), like real ones; the sequential
 phase uses the same length. Without `--model` the golden bot (shared/golden/bot) is
 trained once into .cache/bench-dialogue (later runs reuse it). The client is aiohttp,
-whose per-request cost is a fraction of httpx's, so the figures are the server's. Run
-with `make bench-dialogue`.
+whose per-request cost is a fraction of httpx's, so the figures are the server's. The
+machine's speed drifts by tens of percent from minute to minute, so both phases run
+`--rounds` times on the same server, and the median of the rounds is printed after
+each round's figures. Run with `make bench-dialogue`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -46,6 +49,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--turns", type=int, default=300, help="sequential turns timed")
     parser.add_argument("--conversations", type=int, default=50, help="concurrent ones")
     parser.add_argument("--turns-each", type=int, default=20, help="turns per conversation")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="sequential + concurrent phases, medians printed"
+    )
     return parser.parse_args()
 
 
@@ -93,17 +99,13 @@ async def turn(session: aiohttp.ClientSession, sender: str, index: int) -> float
 
 
 async def latencies(
-    session: aiohttp.ClientSession, warmup: int, turns: int, turns_each: int
+    session: aiohttp.ClientSession, prefix: str, turns: int, turns_each: int
 ) -> list[float]:
-    for index in range(warmup):
-        await turn(session, f"warmup-{index // turns_each}", index)
-    return [
-        await turn(session, f"sequential-{index // turns_each}", index) for index in range(turns)
-    ]
+    return [await turn(session, f"{prefix}-{index // turns_each}", index) for index in range(turns)]
 
 
 async def throughput(
-    session: aiohttp.ClientSession, conversations: int, turns_each: int
+    session: aiohttp.ClientSession, prefix: str, conversations: int, turns_each: int
 ) -> tuple[float, int]:
     """Turns per second with `conversations` running at once, each `turns_each` long, and
     how many turns failed at the transport level (counted, not retried)."""
@@ -113,7 +115,7 @@ async def throughput(
         nonlocal failures
         for index in range(turns_each):
             try:
-                await turn(session, f"load-{number}", index)
+                await turn(session, f"{prefix}-{number}", index)
             except aiohttp.ClientError:
                 failures += 1
 
@@ -142,6 +144,34 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+@dataclass
+class Round:
+    """One sequential phase and one concurrent phase."""
+
+    sequential: list[float]
+    cpu_per_turn: float
+    rate: float
+    failures: int
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.sequential, 0.5)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.sequential, 0.99)
+
+
+async def one_round(
+    session: aiohttp.ClientSession, args: argparse.Namespace, pid: int, number: int
+) -> Round:
+    cpu_before = cpu_seconds(pid)
+    sequential = await latencies(session, f"sequential{number}", args.turns, args.turns_each)
+    cpu_per_turn = (cpu_seconds(pid) - cpu_before) / args.turns
+    rate, failures = await throughput(session, f"load{number}", args.conversations, args.turns_each)
+    return Round(sequential, cpu_per_turn, rate, failures)
+
+
 async def measure(args: argparse.Namespace, model: Path, workdir: Path) -> None:
     port = args.port
     process = start_server(model, workdir, port)
@@ -151,10 +181,10 @@ async def measure(args: argparse.Namespace, model: Path, workdir: Path) -> None:
     try:
         async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as session:
             ready = await wait_ready(session, process)
-            cpu_before = cpu_seconds(process.pid)
-            sequential = await latencies(session, args.warmup, args.turns, args.turns_each)
-            cpu_per_turn = (cpu_seconds(process.pid) - cpu_before) / (args.warmup + args.turns)
-            rate, failures = await throughput(session, args.conversations, args.turns_each)
+            await latencies(session, "warmup", args.warmup, args.turns_each)
+            rounds = [
+                await one_round(session, args, process.pid, number) for number in range(args.rounds)
+            ]
         rss, peak = rss_mib(process.pid)
     finally:
         process.terminate()
@@ -163,17 +193,27 @@ async def measure(args: argparse.Namespace, model: Path, workdir: Path) -> None:
     print(f"load average before: {args.load_before}")
     print(f"time to ready: {ready:.2f} s (process start to first REST answer)")
     print(
-        f"turn latency ({args.turns} sequential turns after {args.warmup} warm-up, "
-        f"conversations of {args.turns_each} turns): "
-        f"p50 {percentile(sequential, 0.5) * 1000:.2f} ms, "
-        f"p99 {percentile(sequential, 0.99) * 1000:.2f} ms, "
-        f"mean {statistics.fmean(sequential) * 1000:.2f} ms; "
-        f"server CPU {cpu_per_turn * 1000:.2f} ms per turn"
+        f"each round: {args.turns} sequential turns (after {args.warmup} warm-up turns once), "
+        f"then {args.conversations} concurrent conversations; conversations of "
+        f"{args.turns_each} turns"
+    )
+    for number, result in enumerate(rounds, 1):
+        print(
+            f"  round {number}: p50 {result.p50 * 1000:.2f} ms, p99 {result.p99 * 1000:.2f} ms, "
+            f"mean {statistics.fmean(result.sequential) * 1000:.2f} ms, "
+            f"server CPU {result.cpu_per_turn * 1000:.2f} ms per sequential turn; "
+            f"{result.rate:.1f} turns/s concurrent ({result.failures} failed at the transport "
+            "level)"
+        )
+    print(
+        f"turn latency, median of {len(rounds)} rounds: "
+        f"p50 {statistics.median(r.p50 for r in rounds) * 1000:.2f} ms, "
+        f"p99 {statistics.median(r.p99 for r in rounds) * 1000:.2f} ms"
     )
     print(
-        f"throughput: {rate:.1f} turns/s "
-        f"({args.conversations} concurrent conversations x {args.turns_each} turns, "
-        f"{failures} failed at the transport level)"
+        f"throughput, median of {len(rounds)} rounds: "
+        f"{statistics.median(r.rate for r in rounds):.1f} turns/s "
+        f"({sum(r.failures for r in rounds)} failed in all)"
     )
     print(f"server RSS: {rss:.0f} MiB now, {peak:.0f} MiB peak")
 

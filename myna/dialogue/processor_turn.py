@@ -7,7 +7,6 @@ events for the store and the channel messages of the `bot` events among them.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -82,9 +81,8 @@ class Turn:
     def log(self, events: Iterable[Event], *, restamp: bool = True) -> None:
         """Stamp `events` and apply them; `restamp=False` keeps their timestamps."""
         for event in events:
-            stamped = stamp_metadata(event, self._model_id, self._assistant_id)
-            if restamp:
-                stamped = dataclasses.replace(stamped, timestamp=self._clock())
+            timestamp = self._clock() if restamp else None
+            stamped = stamp_metadata(event, self._model_id, self._assistant_id, timestamp)
             self.tracker.update(stamped)
             self.new_events.append(stamped)
             if isinstance(stamped, BotUttered):

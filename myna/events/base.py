@@ -132,8 +132,14 @@ def _read_envelope(data: Mapping[str, Any]) -> tuple[float, dict[str, Any]]:
     return timestamp, dict(metadata)
 
 
-def stamp_metadata(event: Event, model_id: str | None, assistant_id: str | None) -> Event:
-    """A copy of `event` whose metadata carries `model_id` and `assistant_id`.
+def stamp_metadata(
+    event: Event,
+    model_id: str | None,
+    assistant_id: str | None,
+    timestamp: float | None = None,
+) -> Event:
+    """A copy of `event` whose metadata carries `model_id` and `assistant_id` and, if one is
+    given, whose timestamp is `timestamp` (one copy: a turn logs every event through here).
 
     Keys already present are kept; a None id is not added.
     """
@@ -142,6 +148,7 @@ def stamp_metadata(event: Event, model_id: str | None, assistant_id: str | None)
         for key, value in (("model_id", model_id), ("assistant_id", assistant_id))
         if value is not None and key not in event.metadata
     }
-    if not additions:
-        return event
-    return dataclasses.replace(event, metadata={**event.metadata, **additions})
+    changes: dict[str, Any] = {} if timestamp is None else {"timestamp": timestamp}
+    if additions:
+        changes["metadata"] = {**event.metadata, **additions}
+    return dataclasses.replace(event, **changes) if changes else event

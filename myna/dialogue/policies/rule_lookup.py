@@ -9,7 +9,7 @@ state without `prev_action` (the start of a conversation) only matches another o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +76,28 @@ def rule_applies(rule_states: Sequence[State], states: Sequence[State]) -> bool:
     return True
 
 
+# The index key of a state that has no `prev_action` (a conversation's start).
+_STARTS = object()
+
+
+def _last_action_key(state: State) -> object:
+    """What a rule's last state demands of the conversation's last action, as an index
+    key: `_STARTS`, the action's name, or None when it names no action (any will do)."""
+    if PREV_ACTION not in state:
+        return _STARTS
+    name = state[PREV_ACTION].get("action_name")
+    return None if name == SHOULD_NOT_BE_SET else name or None
+
+
+def _index_by_last_action(
+    keys: Sequence[str], states_of: Callable[[str], list[State]]
+) -> dict[object, list[str]]:
+    index: dict[object, list[str]] = {}
+    for key in keys:
+        index.setdefault(_last_action_key(states_of(key)[-1]), []).append(key)
+    return index
+
+
 @dataclass(slots=True)
 class RuleLookup:
     """The learnt tables: rules, loop unhappy-path conditions, and what ML policies hide."""
@@ -86,6 +108,7 @@ class RuleLookup:
     rule_only: RuleOnlyData | None = None
     _parsed: dict[str, list[State]] = field(default_factory=dict)
     _longest: int | None = None
+    _indexes: dict[str, dict[object, list[str]]] = field(default_factory=dict)
 
     def states_of(self, key: str) -> list[State]:
         parsed = self._parsed.get(key)
@@ -101,8 +124,21 @@ class RuleLookup:
             self._longest = max((len(self.states_of(key)) for key in keys), default=1)
         return self._longest
 
-    def matching(self, table: Mapping[str, str], states: Sequence[State]) -> list[str]:
-        return [key for key in table if rule_applies(self.states_of(key), states)]
+    def matching_rules(self, states: Sequence[State]) -> list[str]:
+        return self._matching("rules", self.rules, states)
+
+    def matching_unhappy_paths(self, states: Sequence[State]) -> list[str]:
+        return self._matching("unhappy_paths", self.unhappy_paths, states)
+
+    def _matching(self, name: str, table: Mapping[str, str], states: Sequence[State]) -> list[str]:
+        """The keys of `table` that apply to `states`. Only rules ending in the
+        conversation's last action, or in none, are tried: most end in another one."""
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = _index_by_last_action(list(table), self.states_of)
+        last = _last_action_key(states[-1])
+        candidates = index.get(last, []) + (index.get(None, []) if last is not None else [])
+        return [key for key in candidates if rule_applies(self.states_of(key), states)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -168,14 +204,14 @@ def _from_rules(
     states = tracker_states(
         tracker, domain, max_history=lookup.longest, use_text_for_last_user_input=use_text
     )
-    keys = lookup.matching(lookup.rules, states)
+    keys = lookup.matching_rules(states)
     best = max(keys, key=lambda key: (len(key), key)) if keys else None
     action = lookup.rules[best] if best else None
     returning = False
     loop = active_loop(tracker)
     if loop is not None:
         unhappy = lookup.unhappy_paths
-        conditions = {unhappy[key] for key in lookup.matching(unhappy, states)}
+        conditions = {unhappy[key] for key in lookup.matching_unhappy_paths(states)}
         if best and action == ACTION_LISTEN and not active_loop_in(lookup.states_of(best)[-1]):
             if DO_NOT_PREDICT_LOOP_ACTION not in conditions:
                 return RuleDecision(loop, best, is_end_to_end=use_text)

@@ -12,7 +12,9 @@ from shared_paths import golden_dir, shared_dir
 from myna.dialogue.ensemble import PolicyEnsemble
 from myna.dialogue.policies.memoization import MemoizationConfig, MemoizationPolicy
 from myna.dialogue.policies.rule import RuleConfig, RulePolicy
+from myna.dialogue.policies.rule_lookup import RuleLookup, rule_applies
 from myna.dialogue.policies.rule_training import InvalidRule, RuleContradictionError
+from myna.dialogue.states import SHOULD_NOT_BE_SET, states_to_json
 from myna.dialogue.training_trackers import training_trackers
 from myna.events import (
     ActionExecuted,
@@ -409,3 +411,27 @@ rules:
     policy = trained_rules(trackers_from(tmp_path, domain, data), domain)
     conversation = tracker(domain, user("greet"), action("utter_greet"))
     assert policy.predict(conversation, domain).max_confidence == 0.3
+
+
+def test_rules_tried_by_last_action_match_as_trying_every_rule() -> None:
+    start = {"user": {"intent": "greet"}}
+    after_listen = {"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}
+    after_greet = {"prev_action": {"action_name": "utter_greet"}}
+    unset = {"prev_action": {"action_name": SHOULD_NOT_BE_SET}, "user": {"intent": "greet"}}
+    any_action = {"slots": {"vip": (1.0,)}}
+    rules = [[start], [after_listen], [after_greet], [unset], [{"prev_action": {}, **any_action}]]
+    lookup = RuleLookup(rules={states_to_json(r): f"a{i}" for i, r in enumerate(rules)})
+    conversations = [
+        [start],
+        [start, after_listen],
+        [after_listen, after_greet],
+        [{"prev_action": {"action_name": "action_listen"}, "slots": {"vip": (1.0,)}}],
+        [{"prev_action": {"action_text": "hi"}, "user": {"intent": "greet"}}],
+    ]
+    for states in conversations:
+        every_rule = [key for key in lookup.rules if rule_applies(lookup.states_of(key), states)]
+        assert sorted(lookup.matching_rules(states)) == sorted(every_rule)
+    assert [lookup.rules[k] for k in lookup.matching_rules(conversations[0])] == ["a0"]
+    assert [lookup.rules[k] for k in lookup.matching_rules(conversations[1])] == ["a1"]
+    assert [lookup.rules[k] for k in lookup.matching_rules(conversations[3])] == ["a4"]
+    assert [lookup.rules[k] for k in lookup.matching_rules(conversations[4])] == ["a3"]

@@ -130,6 +130,15 @@ def test_stamp_metadata_adds_missing_ids_only() -> None:
     assert stamp_metadata(SlotSet("a", 1), None, None).metadata == {}
 
 
+def test_stamp_metadata_sets_a_given_timestamp_in_the_same_copy() -> None:
+    event = SlotSet("a", 1, timestamp=1.0, metadata={"model_id": "m"})
+    restamped = stamp_metadata(event, "m", None, 5.0)
+    assert (restamped.timestamp, restamped.metadata) == (5.0, {"model_id": "m"})
+    assert event.timestamp == 1.0
+    both = stamp_metadata(SlotSet("a", 1, timestamp=1.0), "m", "a", 2.0)
+    assert (both.timestamp, both.metadata) == (2.0, {"model_id": "m", "assistant_id": "a"})
+
+
 def test_stamping_a_user_event_keeps_the_message_metadata_in_parse_data() -> None:
     event = UserUttered("hi", metadata={"from_client": True})
     stamped = stamp_metadata(event, "m", "a")
