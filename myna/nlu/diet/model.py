@@ -70,6 +70,8 @@ class DIETModel(nn.Module):
         self.sparse = SparseInput(
             dims.sparse_size, text_units, drop if config.use_sparse_input_dropout else 0.0
         )
+        # `use_dense_input_dropout`, as in Rasa: on the dense vectors of the sparse input
+        # (after its sparse-to-dense layer) and on dense featurizers' vectors.
         self.dense_dropout = Dropout(drop if config.use_dense_input_dropout else 0.0)
         self.text_ffnn = FeedForward(
             text_units + dims.dense_size, config.hidden_layers_sizes.get("text", []), density, drop
@@ -107,6 +109,19 @@ class DIETModel(nn.Module):
         )
         self.label_embed = nn.Linear(self.label_ffnn.out_features, config.embedding_dimension)
 
+    def regularised_weights(self) -> list[nn.Parameter]:
+        """The weights Rasa's DIET puts its L2 term on: the sparse-to-dense table, the
+        feed-forward and input-projection kernels, the embedding and tag-logit kernels and
+        the CRF transitions. Not biases, layer norms, or the attention and feed-forward
+        weights inside the transformer layers."""
+        excluded = ("encoder.layers.",)
+        return [
+            parameter
+            for name, parameter in self.named_parameters()
+            if (parameter.dim() > 1 or name.endswith("transitions"))
+            and not name.startswith(excluded)
+        ]
+
     def _normalise(self, embeddings: torch.Tensor) -> torch.Tensor:
         if self.config.resolved_similarity == "cosine":
             return F.normalize(embeddings, dim=-1)
@@ -129,11 +144,13 @@ class DIETModel(nn.Module):
         features = self.sparse(indices, values)
         if sentence is not None:
             features = features + self._at_sentence_rows(*sentence, mask)
+        features = self.dense_dropout(features)
         if dense is not None:
             features = torch.cat([features, self.dense_dropout(dense)], dim=-1)
         hidden = self.text_ffnn(features)
         if self.encoder is not None:
-            hidden = self.encoder(hidden, mask)
+            # Rasa's DIET passes the transformer's output through a GELU before both heads.
+            hidden = F.gelu(self.encoder(hidden, mask))
         return hidden
 
     def _at_sentence_rows(
@@ -147,12 +164,13 @@ class DIETModel(nn.Module):
 
     def encode_rows(self, batch: TensorBatch, layout: RowLayout) -> torch.Tensor:
         """Hidden states of the real rows [N, H] (training; `encode` without the padding)."""
-        features = self.sparse.forward_rows(layout.pack(batch.indices), layout.pack(batch.values))
+        sparse = self.sparse.forward_rows(layout.pack(batch.indices), layout.pack(batch.values))
+        features = self.dense_dropout(sparse)
         if batch.dense is not None:
             features = torch.cat([features, self.dense_dropout(layout.pack(batch.dense))], dim=-1)
         hidden = self.text_ffnn(features)
         if self.encoder is not None:
-            hidden = self.encoder.forward_rows(hidden, layout)
+            hidden = F.gelu(self.encoder.forward_rows(hidden, layout))
         return hidden
 
     def text_embeddings(self, sentence: torch.Tensor) -> torch.Tensor:
@@ -227,8 +245,8 @@ class DIETModel(nn.Module):
     def loss(self, batch: TensorBatch, tag_metrics: bool = True) -> LossOutput:
         """Training loss (intent + tag heads) and metric counts for `batch`.
 
-        The L2 term on the weight matrices is Adam's `weight_decay` (`trainer.make_optimizer`):
-        the same gradient, without a pass over the [V, units] sparse-input table per batch.
+        The L2 term is not in it: `trainer.add_l2_gradients` adds its gradient to
+        `regularised_weights()` after the backward pass, the way Rasa does.
 
         `tag_metrics=False` skips the entity Viterbi decode behind the tag F1 counts (a
         [B, n, n] max per token with many tags): nobody sees them when no bar is shown.

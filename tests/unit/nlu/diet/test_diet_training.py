@@ -14,6 +14,7 @@ from myna.nlu.diet.layers import RandomlyConnectedLinear
 from myna.nlu.diet.model import DIETModel
 from myna.nlu.diet.trainer import (
     HeapLimit,
+    add_l2_gradients,
     epoch_order,
     evaluate,
     resident_bytes,
@@ -152,3 +153,22 @@ def test_heap_limit_keeps_freed_blocks_until_the_limit_is_passed() -> None:
     HeapLimit(limit=0).check()
     assert held - kept < 100 << 20
     assert kept - resident_bytes() > 200 << 20
+
+
+def test_l2_gradient_only_where_the_data_gradient_is_positive() -> None:
+    weight = torch.nn.Parameter(torch.tensor([[1.0, 2.0], [3.0, -4.0]]))
+    weight.grad = torch.tensor([[0.5, 0.0], [-0.5, 0.25]])
+    add_l2_gradients([weight], 0.1)
+    # 2λw on the positive entries only: an untouched row (zero gradient) keeps no decay.
+    assert torch.allclose(weight.grad, torch.tensor([[0.5 + 0.2, 0.0], [-0.5, 0.25 - 0.8]]))
+
+
+def test_regularised_weights_are_rasas_kernels_not_the_transformer_layers() -> None:
+    model = DIETModel(DIETConfig(**SMALL), dims(schemes(make_dataset(20, seed=1))))
+    names = {id(p): name for name, p in model.named_parameters()}
+    chosen = {names[id(p)] for p in model.regularised_weights()}
+    assert "sparse.embedding.weight" in chosen
+    assert "encoder.projection.weight" in chosen
+    assert {"text_embed.weight", "label_embed.weight", "crfs.entity.transitions"} <= chosen
+    assert not any(name.startswith("encoder.layers.") for name in chosen)
+    assert not any(name.endswith("bias") for name in chosen)
