@@ -62,13 +62,28 @@ class LabelEvaluation:
 
     @cached_property
     def report(self) -> Report:
-        """sklearn's report dict per label plus averages; ``{}`` when nothing to report."""
-        labels = [label for label in self.labels if label not in self.excluded]
+        """sklearn's report over the gold labels plus averages; ``{}`` when nothing to report.
+
+        As in Rasa, only gold labels get a row: a label that is only ever predicted (say
+        ``nlu_fallback``) adds no row, and its predictions count in no average. Both
+        ``accuracy`` and ``micro avg`` are given, whichever sklearn left out.
+        """
+        labels = sorted({*self.gold} - self.excluded)
         if not labels:
             return {}
         report: Report = classification_report(
             self.gold, self.predicted, labels=labels, output_dict=True, zero_division=0
         )
+        if "micro avg" not in report:
+            accuracy = report["accuracy"]
+            support = report["macro avg"]["support"]
+            report["micro avg"] = {
+                "precision": accuracy,
+                "recall": accuracy,
+                "f1-score": accuracy,
+                "support": support,
+            }
+        report.setdefault("accuracy", self.accuracy)
         for row in report.values():
             if isinstance(row, dict):
                 # Newer scikit-learn gives a float support; Rasa's reports hold a count.

@@ -27,7 +27,7 @@ def entities() -> EntityEvaluation:
 def test_token_level_report(entities: EntityEvaluation) -> None:
     # Gold city tokens: Berlin, Paris, Rome; predicted: Berlin, Paris and a wrong Paris.
     report = entities.extractors[REGEX].report
-    assert set(report) == {"city", "micro avg", "macro avg", "weighted avg"}
+    assert set(report) == {"city", "accuracy", "micro avg", "macro avg", "weighted avg"}
     assert report["city"]["precision"] == pytest.approx(2 / 3)
     assert report["city"]["recall"] == pytest.approx(2 / 3)
     assert report["city"]["support"] == 3

@@ -29,14 +29,17 @@ def test_report_per_intent(intents: LabelEvaluation) -> None:
     assert report["goodbye"]["precision"] == pytest.approx(1.0)
     assert report["goodbye"]["recall"] == pytest.approx(0.75)
     assert report["book"]["recall"] == pytest.approx(0.5)
-    assert report["nlu_fallback"]["support"] == 0
+    assert "nlu_fallback" not in report  # only predicted: no row, as in Rasa
 
 
 def test_report_overall_lines(intents: LabelEvaluation) -> None:
     report = intents.report
     assert report["accuracy"] == pytest.approx(0.7)
     assert intents.accuracy == pytest.approx(0.7)
-    assert report["macro avg"]["f1-score"] == pytest.approx((2 / 3 + 6 / 7 + 2 / 3 + 0) / 4)
+    assert report["macro avg"]["f1-score"] == pytest.approx((2 / 3 + 6 / 7 + 2 / 3) / 3)
+    # 7 right of 10 gold; the nlu_fallback prediction counts in no label's precision.
+    assert report["micro avg"]["precision"] == pytest.approx(7 / 9)
+    assert report["micro avg"]["recall"] == pytest.approx(0.7)
     assert report["weighted avg"]["precision"] == pytest.approx(0.9)
     assert report["weighted avg"]["support"] == 10
     assert intents.average("macro") == report["macro avg"]["f1-score"]
@@ -95,3 +98,22 @@ def test_written_files(intents: LabelEvaluation, tmp_path: Path) -> None:
     saved = json.loads((tmp_path / "intent_report.json").read_text())
     assert saved["greet"]["precision"] == 0.5
     assert len(json.loads((tmp_path / "intent_successes.json").read_text())) == 7
+
+
+def test_a_fallback_prediction_is_undone_before_judging_as_rasa_does() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.3},
+        {"name": "book", "confidence": 0.28},
+        {"name": "greet", "confidence": 0.25},
+    ]
+    examples = [example("a table", "book"), example("hey you", "greet"), example("hm", "greet")]
+    results = [
+        parse_result("a table", "nlu_fallback", 0.3, intent_ranking=ranking),
+        parse_result("hey you", "nlu_fallback", 0.3, intent_ranking=ranking),
+        parse_result("hm", "nlu_fallback", 0.3),  # nothing ranked: the fallback stays
+    ]
+    evaluation = evaluate_intents(examples, results)
+    assert evaluation.report["book"]["recall"] == 1.0
+    assert evaluation.report["greet"]["confused_with"] == {"book": 1, "nlu_fallback": 1}
+    predictions = {error["text"]: error["intent_prediction"] for error in evaluation.errors}
+    assert predictions["hey you"] == {"name": "book", "confidence": 0.28}

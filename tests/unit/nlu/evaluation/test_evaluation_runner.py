@@ -50,7 +50,7 @@ def test_evaluate_summary(evaluated: tuple[EvaluationSummary, Path]) -> None:
     summary, _ = evaluated
     scores = summary.scores
     assert scores.intent_accuracy == pytest.approx(0.7)
-    assert scores.intent_macro_f1 == pytest.approx((2 / 3 + 6 / 7 + 2 / 3 + 0) / 4)
+    assert scores.intent_macro_f1 == pytest.approx((2 / 3 + 6 / 7 + 2 / 3) / 3)
     assert scores.intent_weighted_f1 == pytest.approx((2 * 2 / 3 + 4 * 6 / 7 + 4 * 2 / 3) / 10)
     assert scores.entity_f1 == pytest.approx(2 / 3)
     assert scores.response_accuracy is None
