@@ -110,16 +110,21 @@ class DIETModel(nn.Module):
         self.label_embed = nn.Linear(self.label_ffnn.out_features, config.embedding_dimension)
 
     def regularised_weights(self) -> list[nn.Parameter]:
-        """The weights Rasa's DIET puts its L2 term on: the sparse-to-dense table, the
-        feed-forward and input-projection kernels, the embedding and tag-logit kernels and
-        the CRF transitions. Not biases, layer norms, or the attention and feed-forward
-        weights inside the transformer layers."""
-        excluded = ("encoder.layers.",)
+        """The weights Rasa's DIET puts its L2 term on, less the CRF transitions: the
+        sparse-to-dense table, the feed-forward and input-projection kernels, and the
+        embedding and tag-logit kernels. Not biases, layer norms, or the attention and
+        feed-forward weights inside the transformer layers.
+
+        Rasa regularises the transitions too. Under Adam, with the L2 gradient added where
+        the data gradient is positive, that holds every transition the data rarely pushes
+        at zero (SNIPS, 100 epochs: mean |A| 0.003, invalid BILOU moves not penalised),
+        and entity spans break apart: exact-span F1 90.2 %, 92.6 % with the same emissions
+        under BILOU-constrained transitions. So the transitions learn unregularised."""
+        excluded = ("encoder.layers.", "crfs.")
         return [
             parameter
             for name, parameter in self.named_parameters()
-            if (parameter.dim() > 1 or name.endswith("transitions"))
-            and not name.startswith(excluded)
+            if parameter.dim() > 1 and not name.startswith(excluded)
         ]
 
     def _normalise(self, embeddings: torch.Tensor) -> torch.Tensor:
