@@ -87,6 +87,10 @@ def configured_specs(config: Path, epochs: int) -> list[ComponentSpec]:
     ]
 
 
+def peak_rss_mib(who: int) -> int:
+    return round(resource.getrusage(who).ru_maxrss / 1024)
+
+
 def train_stage(dataset: str, epochs: int, model_dir: Path, config: Path | None) -> dict[str, Any]:
     data = load_nlu([DATASETS / dataset / "train.yml"], [])
     chosen = configured_specs(config, epochs) if config else specs(epochs, quantize=False)
@@ -102,7 +106,10 @@ def train_stage(dataset: str, epochs: int, model_dir: Path, config: Path | None)
         "DIET epochs": epochs,
         "train time s": round(seconds, 1),
         "train time s/epoch (all components)": round(seconds / epochs, 2),
-        "peak RSS training MiB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak RSS training MiB (this process)": peak_rss_mib(resource.RUSAGE_SELF),
+        # DIET's other data-parallel training processes (myna.nlu.diet.parallel): the
+        # largest one's peak; the sum of the two peaks bounds what training held at once.
+        "peak RSS training MiB (largest other process)": peak_rss_mib(resource.RUSAGE_CHILDREN),
         "load average at train start": load,
         "load average at train end": load_average(),
     }

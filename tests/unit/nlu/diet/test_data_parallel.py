@@ -1,0 +1,133 @@
+"""Data-parallel DIET training: two processes take the same steps as one, reproducibly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from conftest import SMALL
+from diet_synthetic import dims, examples, make_dataset, schemes
+
+from myna.nlu.diet.config import DIETConfig
+from myna.nlu.diet.model import DIETModel
+from myna.nlu.diet.parallel import (
+    PROCESSES_ENV,
+    Peers,
+    run_data_parallel,
+    training_processes,
+    used_rows,
+)
+from myna.nlu.diet.trainer import seed_everything, train
+
+
+def _train(config: DIETConfig, processes: int, monkeypatch: pytest.MonkeyPatch) -> dict:
+    messages = make_dataset(45, seed=3)
+    tag_schemes = schemes(messages)
+    monkeypatch.setenv(PROCESSES_ENV, str(processes))
+    model = train(config, dims(tag_schemes), examples(messages, tag_schemes), False)
+    return model.state_dict()
+
+
+def test_two_processes_take_the_steps_one_process_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No dropout and every other intent as a negative: nothing random is left in a step,
+    # so the summed gradients of the two halves must be the whole batch's. Batches of 7
+    # split 4 + 3, so a share's weight in the sum matters.
+    config = DIETConfig(
+        **{
+            **SMALL,
+            "epochs": 3,
+            "batch_size": [7, 7],
+            "drop_rate": 0.0,
+            "number_of_negative_examples": 10,
+        }
+    )
+    one = _train(config, 1, monkeypatch)
+    two = _train(config, 2, monkeypatch)
+    first = one["sparse.embedding.weight"]
+    assert (first - _initial_table(config)).abs().max() > 0.01  # the steps moved the table
+    # The attention's key bias has a zero gradient in exact arithmetic (softmax ignores a
+    # shift shared by a whole row of scores), and Adam turns rounding noise into full
+    # steps; likewise a near-zero gradient can round to either side of the L2 term's
+    # `> 0`. So: all but a few weights equal to 2e-5, none apart by more than 5e-4.
+    size = config.transformer_size
+    one["encoder.layers.0.attention.in_proj_bias"][size : 2 * size] = 0.0
+    two["encoder.layers.0.attention.in_proj_bias"][size : 2 * size] = 0.0
+    for name, weight in one.items():
+        difference = (weight - two[name]).abs()
+        assert float(difference.max()) < 5e-4, name
+        assert float((difference > 2e-5).float().mean()) < 0.01, name
+
+
+def _initial_table(config: DIETConfig) -> torch.Tensor:
+    seed_everything(config.random_seed or 0)
+    model = DIETModel(config, dims(schemes(make_dataset(45, seed=3))))
+    return model.sparse.embedding.weight.detach()
+
+
+def test_two_process_training_is_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = DIETConfig(**{**SMALL, "epochs": 2, "drop_rate": 0.3})
+    first = _train(config, 2, monkeypatch)
+    second = _train(config, 2, monkeypatch)
+    assert all(torch.equal(weight, second[name]) for name, weight in first.items())
+
+
+SCRIPT = """
+import sys
+sys.path.insert(0, {folder!r})
+from diet_synthetic import dims, examples, make_dataset, schemes
+from myna.nlu.diet.config import DIETConfig
+from myna.nlu.diet.trainer import train
+messages = make_dataset(30, seed=3)
+tag_schemes = schemes(messages)
+config = DIETConfig(epochs=1, transformer_size=32, number_of_transformer_layers=1)
+train(config, dims(tag_schemes), examples(messages, tag_schemes), show_progress=False)
+print("trained")
+"""
+
+
+def test_a_script_without_a_main_guard_trains_in_two_processes(tmp_path: Path) -> None:
+    # multiprocessing's spawned processes would import the script again and train again.
+    script = tmp_path / "train_script.py"
+    script.write_text(SCRIPT.format(folder=str(Path(__file__).parent)))
+    environment = {**os.environ, PROCESSES_ENV: "2"}
+    done = subprocess.run(
+        [sys.executable, str(script)], env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["trained"]
+
+
+def fail_on(peers: Peers, rank: int, meet: bool) -> int:
+    """A training target (importable by a spawned process) that fails on `rank`."""
+    if peers.rank == rank:
+        raise ValueError("this process fails")
+    if meet:
+        peers.sum_(torch.ones(1))
+    return peers.rank
+
+
+def test_a_failed_process_fails_the_run() -> None:
+    with pytest.raises(RuntimeError, match="a training process failed"):
+        run_data_parallel(2, fail_on, (1, False))
+    with pytest.raises(RuntimeError):  # gloo: the peer closed its connection
+        run_data_parallel(2, fail_on, (1, True))
+    assert run_data_parallel(2, fail_on, (5, True)) == 0
+
+
+def test_process_count_from_the_environment_or_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PROCESSES_ENV, "3")
+    assert training_processes(10) == 3
+    monkeypatch.setenv(PROCESSES_ENV, "two")
+    with pytest.raises(ValueError, match=PROCESSES_ENV):
+        training_processes(10)
+    monkeypatch.delenv(PROCESSES_ENV)
+    assert training_processes(100) == 1  # too few examples to pay for a second process
+    assert training_processes(10**6) == len(os.sched_getaffinity(0))
+
+
+def test_used_rows_are_the_batchs_feature_ids() -> None:
+    batch = [np.array([[3, 1, 0], [2, 0, 0]]), np.array([[7, 3]])]
+    assert used_rows(batch, 9).tolist() == [1, 2, 3, 7]
