@@ -196,14 +196,28 @@ def run_data_parallel(world: int, target: Callable[..., Result], args: tuple[Any
             _await_ready(others, folder)
             with _one_thread(), _process_group(Peers(0, world), str(folder / "rendezvous")):
                 result = target(Peers(0, world), *args)
-        finally:
-            for process in others:
-                try:
-                    process.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        failed = [process.returncode for process in others if process.returncode != 0]
+        except Exception as error:
+            failed = _reap(others, patience=5)
+            if failed:
+                raise RuntimeError(f"a training process failed (exit codes {failed})") from error
+            raise
+        except BaseException:
+            _reap(others, patience=0)
+            raise
+        failed = _reap(others, patience=60)
         if failed:
             raise RuntimeError(f"a training process failed (exit codes {failed})")
         return result
+
+
+def _reap(processes: Sequence[subprocess.Popen[bytes]], patience: float) -> list[int]:
+    """Wait up to `patience` seconds for `processes` to end, kill what is left; return the
+    non-zero exit codes."""
+    deadline = time.monotonic() + patience
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return [process.returncode for process in processes if process.returncode != 0]
