@@ -8,10 +8,10 @@ takes its share of each batch (`Peers.share`), and the processes sum their gradi
 all take the same step and hold the same weights. The calling process is rank 0 and keeps
 the model; the others are started for the run (`myna.nlu.diet.peer`) and exit with it.
 
-`MYNA_TRAINING_PROCESSES` sets the number of processes; by default one per usable core,
-with at least `EXAMPLES_PER_PROCESS` examples each (starting a process costs a few
-seconds, which a small training set would not win back). Results are reproducible for a
-given seed and process count.
+`MYNA_TRAINING_PROCESSES` sets the number of processes; by default one per usable core
+(`usable_cores`: a container's CPU limit counts), with at least `EXAMPLES_PER_PROCESS`
+examples each (starting a process costs a few seconds, which a small training set would
+not win back). Results are reproducible for a given seed and process count.
 """
 
 import os
@@ -47,8 +47,32 @@ def training_processes(n_examples: int) -> int:
         if not configured.isdigit() or int(configured) < 1:
             raise ValueError(f"{PROCESSES_ENV} must be a whole number ≥ 1, not {configured!r}")
         return int(configured)
+    return max(1, min(usable_cores(), n_examples // EXAMPLES_PER_PROCESS))
+
+
+def usable_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """Cores this process may run on: its CPU affinity, capped by a cgroup CPU quota (a
+    container's CPU limit, which affinity does not show), rounded down."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, n_examples // EXAMPLES_PER_PROCESS))
+    quota = cgroup_cpu_quota(cgroup)
+    if quota is not None:
+        cores = min(cores or 1, max(1, int(quota)))
+    return cores or 1
+
+
+def cgroup_cpu_quota(cgroup: Path) -> float | None:
+    """CPUs allowed by the cgroup's quota (v2 `cpu.max`, v1 `cpu.cfs_quota_us`), or None."""
+    try:
+        if (cgroup / "cpu.max").exists():
+            quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+        else:
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+    except (OSError, ValueError):
+        return None
+    if quota in ("max", "-1"):
+        return None
+    return int(quota) / int(period)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,10 @@ from myna.nlu.diet.model import DIETModel
 from myna.nlu.diet.parallel import (
     PROCESSES_ENV,
     Peers,
+    cgroup_cpu_quota,
     run_data_parallel,
     training_processes,
+    usable_cores,
     used_rows,
 )
 from myna.nlu.diet.trainer import seed_everything, train
@@ -126,6 +128,23 @@ def test_process_count_from_the_environment_or_the_cores(monkeypatch: pytest.Mon
     monkeypatch.delenv(PROCESSES_ENV)
     assert training_processes(100) == 1  # too few examples to pay for a second process
     assert training_processes(10**6) == len(os.sched_getaffinity(0))
+
+
+def test_a_containers_cpu_limit_caps_the_cores(tmp_path: Path) -> None:
+    affinity = len(os.sched_getaffinity(0))
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    assert cgroup_cpu_quota(tmp_path) is None
+    assert usable_cores(tmp_path) == affinity
+    (tmp_path / "cpu.max").write_text("150000 100000\n")  # cgroup v2: 1.5 CPUs
+    assert cgroup_cpu_quota(tmp_path) == 1.5
+    assert usable_cores(tmp_path) == 1
+    v1 = tmp_path / "v1"
+    (v1 / "cpu").mkdir(parents=True)
+    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("400000\n")
+    (v1 / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    assert cgroup_cpu_quota(v1) == 4.0
+    assert usable_cores(v1) == min(affinity, 4)
+    assert cgroup_cpu_quota(tmp_path / "absent") is None
 
 
 def test_used_rows_are_the_batchs_feature_ids() -> None:
