@@ -4,7 +4,7 @@ Reproducible: with `random_seed` set, python's, numpy's and torch's generators a
 and torch runs deterministic algorithms during training, so two trainings on the same data
 give identical weights (on the same machine and thread count). Memory stays bounded by the
 batch: examples are padded per batch and sparse features stay in index layout; the heap
-that recycles activations between batches is held under `HEAP_LIMIT_BYTES` (`HeapLimit`).
+that recycles activations between batches grows by at most `HEAP_ALLOWANCE_BYTES` (`HeapLimit`).
 """
 
 import copy
@@ -42,7 +42,8 @@ _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 # The largest mmap threshold glibc accepts on 64-bit (HEAP_MAX_SIZE / 2).
 _MMAP_THRESHOLD_MAX = 32 << 20
-HEAP_LIMIT_BYTES = 2 << 30
+# How far the training processes' heaps may grow, together, above their size at the start.
+HEAP_ALLOWANCE_BYTES = 2 << 30
 # The metric counts a training step reports (`DIETModel.loss`).
 COUNTS = (
     "loss_sum",
@@ -84,7 +85,7 @@ class HeapLimit:
     `limit` bytes. Process-wide; a no-op where the C library is not glibc.
     """
 
-    def __init__(self, limit: int = HEAP_LIMIT_BYTES) -> None:
+    def __init__(self, limit: int) -> None:
         self.limit = limit
         libc = ctypes.CDLL(None)
         self._trim = getattr(libc, "malloc_trim", None)
@@ -342,7 +343,9 @@ def _train_process(
     show_progress: bool,
 ) -> DIETModel | None:
     """The training loop, as run by each process; rank 0 returns the model."""
-    heap = HeapLimit(HEAP_LIMIT_BYTES // peers.world)
+    # Above each process's own start: rank 0 holds the pipeline and the featurized data
+    # besides, and under a shared absolute limit it trimmed, and re-faulted, every batch.
+    heap = HeapLimit(resident_bytes() + HEAP_ALLOWANCE_BYTES // peers.world)
     with deterministic_torch():
         seed_everything(seed)
         rng = np.random.default_rng(seed)
