@@ -10,12 +10,12 @@ import pytest
 import torch
 from conftest import SMALL
 from diet_synthetic import dims, examples, make_dataset, schemes
+from peer_targets import fail_on
 
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.model import DIETModel
 from myna.nlu.diet.parallel import (
     PROCESSES_ENV,
-    Peers,
     cgroup_cpu_quota,
     run_data_parallel,
     training_processes,
@@ -80,6 +80,7 @@ SCRIPT = """
 import sys
 sys.path.insert(0, {folder!r})
 from diet_synthetic import dims, examples, make_dataset, schemes
+from peer_targets import fail_on
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.trainer import train
 messages = make_dataset(30, seed=3)
@@ -100,15 +101,6 @@ def test_a_script_without_a_main_guard_trains_in_two_processes(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["trained"]
-
-
-def fail_on(peers: Peers, rank: int, meet: bool) -> int:
-    """A training target (importable by a spawned process) that fails on `rank`."""
-    if peers.rank == rank:
-        raise ValueError("this process fails")
-    if meet:
-        peers.sum_(torch.ones(1))
-    return peers.rank
 
 
 def test_a_failed_process_fails_the_run() -> None:
