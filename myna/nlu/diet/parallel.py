@@ -3,11 +3,12 @@
 At DIET's matrix sizes torch's intra-op threads leave a second core mostly idle: SNIPS on
 two threads ran at 135 % CPU and no faster than on one. Two processes of one thread each
 trained SNIPS 1.45 times as fast here (about what the two cores give at all: two
-single-threaded matrix products at once ran at 45 GFLOP/s each, one alone at 62). Every
-process runs the same loop over the same batches (same seed),
-takes its share of each batch (`Peers.share`), and the processes sum their gradients
-(`GradientSum`, a gloo all-reduce over loopback) before the L2 term and Adam's step, so
-all take the same step and hold the same weights. The calling process is rank 0 and keeps
+single-threaded matrix products at once ran at 45 GFLOP/s each, one alone at 62).
+
+Every process runs the same loop over the same batches (same seed), takes its share of
+each batch (`Peers.share`), and the processes sum their gradients (`GradientSum`, a gloo
+all-reduce over loopback) before the L2 term and Adam's step, so all take the same step
+and hold the same weights. The calling process is rank 0 and keeps
 the model; the others are started for the run (`myna.nlu.diet.peer`) and exit with it.
 
 `MYNA_TRAINING_PROCESSES` sets the number of processes; by default one per usable core
@@ -55,11 +56,12 @@ def training_processes(n_examples: int) -> int:
 def usable_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
     """Cores this process may run on: its CPU affinity, capped by a cgroup CPU quota (a
     container's CPU limit, which affinity does not show), rounded down."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
     quota = cgroup_cpu_quota(cgroup)
-    if quota is not None:
-        cores = min(cores or 1, max(1, int(quota)))
-    return cores or 1
+    return cores if quota is None else min(cores, max(1, int(quota)))
 
 
 def cgroup_cpu_quota(cgroup: Path) -> float | None:
@@ -225,15 +227,19 @@ def run_data_parallel(world: int, target: Callable[..., Result], args: tuple[Any
         except Exception as error:
             failed = _reap(others, patience=5)
             if failed:
-                raise RuntimeError(f"a training process failed (exit codes {failed})") from error
+                raise _peers_failed(failed) from error
             raise
         except BaseException:
             _reap(others, patience=0)
             raise
         failed = _reap(others, patience=60)
         if failed:
-            raise RuntimeError(f"a training process failed (exit codes {failed})")
+            raise _peers_failed(failed)
         return result
+
+
+def _peers_failed(exit_codes: list[int]) -> RuntimeError:
+    return RuntimeError(f"a training process failed (exit codes {exit_codes})")
 
 
 def _reap(processes: Sequence[subprocess.Popen[bytes]], patience: float) -> list[int]:

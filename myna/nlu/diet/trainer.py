@@ -176,15 +176,19 @@ def add_l2_gradients(
     `rows`, if given, are the only rows of `table` (the sparse-input table) with a
     non-zero gradient, the batch's feature ids: only they are visited (SNIPS: a few
     thousand of 41,355 rows)."""
+
+    def add(grad: torch.Tensor, weight: torch.Tensor) -> None:
+        grad.add_(torch.where(grad > 0, weight, 0.0), alpha=2 * constant)
+
     for weight in weights:
         if weight.grad is None:
             continue
         if weight is table and rows is not None:
             grad = weight.grad.index_select(0, rows)
-            grad.add_(torch.where(grad > 0, weight.index_select(0, rows), 0.0), alpha=2 * constant)
+            add(grad, weight.index_select(0, rows))
             weight.grad.index_copy_(0, rows, grad)
         else:
-            weight.grad.add_(torch.where(weight.grad > 0, weight, 0.0), alpha=2 * constant)
+            add(weight.grad, weight)
 
 
 def summarise(counts: dict[str, float]) -> dict[str, float]:

@@ -24,12 +24,13 @@ from myna.nlu.diet.parallel import (
 )
 from myna.nlu.diet.trainer import seed_everything, train
 
+MESSAGES = make_dataset(45, seed=3)
+SCHEMES = schemes(MESSAGES)
+
 
 def _train(config: DIETConfig, processes: int, monkeypatch: pytest.MonkeyPatch) -> dict:
-    messages = make_dataset(45, seed=3)
-    tag_schemes = schemes(messages)
     monkeypatch.setenv(PROCESSES_ENV, str(processes))
-    model = train(config, dims(tag_schemes), examples(messages, tag_schemes), False)
+    model = train(config, dims(SCHEMES), examples(MESSAGES, SCHEMES), False)
     return model.state_dict()
 
 
@@ -65,7 +66,7 @@ def test_two_processes_take_the_steps_one_process_takes(monkeypatch: pytest.Monk
 
 def _initial_table(config: DIETConfig) -> torch.Tensor:
     seed_everything(config.random_seed or 0)
-    model = DIETModel(config, dims(schemes(make_dataset(45, seed=3))))
+    model = DIETModel(config, dims(SCHEMES))
     return model.sparse.embedding.weight.detach()
 
 
@@ -80,7 +81,6 @@ SCRIPT = """
 import sys
 sys.path.insert(0, {folder!r})
 from diet_synthetic import dims, examples, make_dataset, schemes
-from peer_targets import fail_on
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.trainer import train
 messages = make_dataset(30, seed=3)

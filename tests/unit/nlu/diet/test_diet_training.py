@@ -163,6 +163,18 @@ def test_l2_gradient_only_where_the_data_gradient_is_positive() -> None:
     assert torch.allclose(weight.grad, torch.tensor([[0.5 + 0.2, 0.0], [-0.5, 0.25 - 0.8]]))
 
 
+def test_l2_gradient_on_the_batchs_table_rows_matches_the_whole_table() -> None:
+    weight = torch.nn.Parameter(torch.randn(6, 3))
+    grad = torch.randn(6, 3)
+    grad[[0, 2, 5]] = 0.0  # rows the batch did not use
+    weight.grad = grad.clone()
+    add_l2_gradients([weight], 0.1)
+    whole = weight.grad.clone()
+    weight.grad = grad.clone()
+    add_l2_gradients([weight], 0.1, table=weight, rows=torch.tensor([1, 3, 4]))
+    assert torch.equal(weight.grad, whole)
+
+
 def test_regularised_weights_are_rasas_kernels_not_the_transformer_layers_or_the_crf() -> None:
     model = DIETModel(DIETConfig(**SMALL), dims(schemes(make_dataset(20, seed=1))))
     names = {id(p): name for name, p in model.named_parameters()}
