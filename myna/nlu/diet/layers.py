@@ -144,8 +144,9 @@ class SparseInput(nn.Module):
     `forward` is the padded lookup-multiply-sum path: what onnxruntime runs fastest
     (notes/feasibility.md §1), and so what inference and the exported graph use. Training
     calls `forward_rows`: one `embedding_bag` over the real (non-padding) entries of the
-    real rows only, since a batch's K is set by its widest row (a sentence row of char
-    n-grams has hundreds), and the [B, T, K, units] product would cost far more than needed.
+    real rows only (`myna.nlu.diet.data.RowBatch`), since a batch's K is set by its widest
+    row (a sentence row of char n-grams has hundreds), and the [B, T, K, units] product
+    would cost far more than needed.
 
     The weights start Glorot-uniform, like the kernel of Rasa's `DenseForSparse` (a Keras
     Dense layer over the vocabulary). `nn.Embedding`'s own N(0, 1) start made a sentence
@@ -171,17 +172,20 @@ class SparseInput(nn.Module):
         weighted = self.embedding(indices) * self._drop(values).unsqueeze(-1)
         return weighted.sum(dim=2) + self.bias
 
-    def forward_rows(self, indices: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
-        """Packed rows [N, K] → [N, units]."""
-        real = indices != 0
-        counts = real.sum(dim=-1)
-        offsets = torch.cumsum(counts, dim=0) - counts
+    def forward_rows(
+        self,
+        ids: torch.Tensor,
+        values: torch.Tensor,
+        row_sizes: torch.Tensor,
+        table: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """The real rows' non-padding entries, flat (`ids`, `values` [E]), row by row with
+        `row_sizes` [N] entries each → [N, units]. `ids` index `table` if given (some of
+        the embedding's rows, `myna.nlu.diet.batch_rows`), else the embedding."""
+        weight = self.embedding.weight if table is None else table
+        offsets = torch.cumsum(row_sizes, dim=0) - row_sizes
         summed = F.embedding_bag(
-            indices[real],
-            self.embedding.weight,
-            offsets,
-            mode="sum",
-            per_sample_weights=self._drop(values[real]),
+            ids, weight, offsets, mode="sum", per_sample_weights=self._drop(values)
         )
         return summed + self.bias
 

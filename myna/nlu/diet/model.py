@@ -28,14 +28,17 @@ from myna.nlu.diet.torch_crf import CRF
 
 @dataclass
 class TensorBatch:
-    """A `DIETBatch` as tensors."""
+    """A `RowBatch` (a training batch) as tensors."""
 
-    indices: torch.Tensor
-    values: torch.Tensor
+    feature_ids: torch.Tensor
+    feature_values: torch.Tensor
+    row_sizes: torch.Tensor
     mask: torch.Tensor
     dense: torch.Tensor | None
     intent_ids: torch.Tensor
     tags: dict[str, torch.Tensor]
+    # The sparse-input table rows `feature_ids` index (`BatchRows.weights`); None: the table.
+    table: torch.Tensor | None = None
 
 
 @dataclass
@@ -169,7 +172,9 @@ class DIETModel(nn.Module):
 
     def encode_rows(self, batch: TensorBatch, layout: RowLayout) -> torch.Tensor:
         """Hidden states of the real rows [N, H] (training; `encode` without the padding)."""
-        sparse = self.sparse.forward_rows(layout.pack(batch.indices), layout.pack(batch.values))
+        sparse = self.sparse.forward_rows(
+            batch.feature_ids, batch.feature_values, batch.row_sizes, batch.table
+        )
         features = self.dense_dropout(sparse)
         if batch.dense is not None:
             features = torch.cat([features, self.dense_dropout(layout.pack(batch.dense))], dim=-1)
@@ -265,6 +270,6 @@ class DIETModel(nn.Module):
             total = total + self._intent_loss(sentence, batch, counts)
         if self.heads:
             total = total + self._tag_loss(hidden, layout, batch, counts, tag_metrics)
-        counts["loss_sum"] = float(total.detach()) * batch.indices.shape[0]
-        counts["examples"] = float(batch.indices.shape[0])
+        counts["loss_sum"] = float(total.detach()) * batch.mask.shape[0]
+        counts["examples"] = float(batch.mask.shape[0])
         return LossOutput(total, counts)

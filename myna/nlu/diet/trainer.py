@@ -18,13 +18,15 @@ import numpy as np
 import torch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from myna.nlu.diet.batch_rows import BatchRows
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.data import (
-    DIETBatch,
     DIETDims,
     DIETExample,
+    RowBatch,
     balanced_order,
     collate,
+    collate_rows,
     length_batches,
 )
 from myna.nlu.diet.model import DIETModel, TensorBatch, token_mask
@@ -33,7 +35,6 @@ from myna.nlu.diet.parallel import (
     Peers,
     run_data_parallel,
     training_processes,
-    used_rows,
 )
 
 EVAL_BATCH_SIZE = 64
@@ -106,26 +107,39 @@ def deterministic_torch() -> Iterator[None]:
     Without the NaN fill of uninitialized memory that comes with them: a debugging aid
     (nothing here reads memory before writing it) that costs a pass over every `empty`
     tensor, e.g. two over SNIPS's 21 MB sparse-input gradient per batch.
+
+    Denormal floats are flushed to zero. Adam's first moment of a sparse-input row the
+    batches stop reaching decays by 0.9 a step, into the denormal range after about 800
+    steps and through it for another 150, and arithmetic on denormals is many times
+    slower: most of the table's rows are rare, and without the flush ATIS's epochs grew
+    from 7.8 s to over 11 s in the course of a run. torch has no getter for the flag, so
+    it is turned off afterwards (a thread's default).
     """
     previous = torch.are_deterministic_algorithms_enabled()
     previous_fill = torch.utils.deterministic.fill_uninitialized_memory
     torch.use_deterministic_algorithms(True)
     torch.utils.deterministic.fill_uninitialized_memory = False
+    torch.set_flush_denormal(True)
     try:
         yield
     finally:
+        torch.set_flush_denormal(False)
         torch.use_deterministic_algorithms(previous)
         torch.utils.deterministic.fill_uninitialized_memory = previous_fill
 
 
-def to_tensors(batch: DIETBatch) -> TensorBatch:
+def to_tensors(batch: RowBatch, lookup: BatchRows | None = None) -> TensorBatch:
+    """`batch` as tensors; with `lookup`, its feature ids index `lookup.weights`."""
+    ids = batch.feature_ids if lookup is None else lookup.local_ids(batch.feature_ids)
     return TensorBatch(
-        indices=torch.from_numpy(batch.indices),
-        values=torch.from_numpy(batch.values),
+        feature_ids=torch.from_numpy(ids),
+        feature_values=torch.from_numpy(batch.feature_values),
+        row_sizes=torch.from_numpy(batch.row_sizes),
         mask=torch.from_numpy(batch.mask),
         dense=None if batch.dense is None else torch.from_numpy(batch.dense),
         intent_ids=torch.from_numpy(batch.intent_ids),
         tags={head: torch.from_numpy(tags) for head, tags in batch.tags.items()},
+        table=None if lookup is None else lookup.weights,
     )
 
 
@@ -219,16 +233,19 @@ def evaluate(model: DIETModel, examples: Sequence[DIETExample]) -> dict[str, flo
     counts: dict[str, float] = {}
     order = sorted(range(len(examples)), key=lambda i: examples[i].n_rows)
     for start in range(0, len(order), EVAL_BATCH_SIZE):
-        batch = to_tensors(collate([examples[i] for i in order[start : start + EVAL_BATCH_SIZE]]))
-        outputs = model(batch.indices, batch.values, batch.mask, batch.dense)
+        batch = collate([examples[i] for i in order[start : start + EVAL_BATCH_SIZE]])
+        mask = torch.from_numpy(batch.mask)
+        dense = None if batch.dense is None else torch.from_numpy(batch.dense)
+        indices, values = torch.from_numpy(batch.indices), torch.from_numpy(batch.values)
+        outputs = model(indices, values, mask, dense)
         if "intent_scores" in outputs:
             predicted = outputs["intent_scores"].argmax(dim=-1)
-            correct = float((predicted == batch.intent_ids).sum())
+            correct = float((predicted == torch.from_numpy(batch.intent_ids)).sum())
             _add(counts, {"intent_correct": correct, "intent_total": float(len(predicted))})
         if "entity_logits" in outputs:
-            tokens = token_mask(batch.mask)
+            tokens = token_mask(mask)
             tags = model.crfs["entity"].decode(outputs["entity_logits"], tokens)
-            gold = batch.tags["entity"]
+            gold = torch.from_numpy(batch.tags["entity"])
             _add(
                 counts,
                 {
@@ -258,18 +275,23 @@ def _train_epoch(
     counts: dict[str, float] = {}
     regularised = model.regularised_weights()
     table = model.sparse.embedding.weight
-    gradient_sum = GradientSum(peers, table, [p for p in model.parameters() if p is not table])
+    others = [p for p in model.parameters() if p is not table]
+    gradient_sum = GradientSum(peers, table, others)
     for batch in batches:
         part = peers.share(batch)
-        optimizer.zero_grad()
+        # The table's gradient is kept and zeroed row-wise (`BatchRows.clear_gradient`).
+        for parameter in others:
+            parameter.grad = None
+        lookup = BatchRows(table, [examples[i].indices for i in batch])
         if part:
-            output = model.loss(to_tensors(collate([examples[i] for i in part])), tag_metrics)
+            tensors = to_tensors(collate_rows([examples[i] for i in part]), lookup)
+            output = model.loss(tensors, tag_metrics)
             (output.loss * (len(part) / len(batch))).backward()
             _add(counts, output.counts)
-        rows = used_rows([examples[i].indices for i in batch], table.shape[0])
-        gradient_sum(rows)
-        add_l2_gradients(regularised, model.config.regularization_constant, table, rows)
+        gradient_sum(lookup)
+        add_l2_gradients(regularised, model.config.regularization_constant, table, lookup.rows)
         optimizer.step()
+        lookup.clear_gradient()
         heap.check()
     return summarise(_sum_counts(counts, peers))
 

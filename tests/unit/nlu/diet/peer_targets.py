@@ -3,7 +3,7 @@ process without the test module's imports (a peer resolves `conftest` by sys.pat
 
 import torch
 
-from myna.nlu.diet.parallel import Peers
+from myna.nlu.diet.parallel import Peers, SharedSum
 
 
 def fail_on(peers: Peers, rank: int, meet: bool) -> int:
@@ -13,3 +13,13 @@ def fail_on(peers: Peers, rank: int, meet: bool) -> int:
     if meet:
         peers.sum_(torch.ones(1))
     return peers.rank
+
+
+def sum_in_two(peers: Peers) -> list[list[float]]:
+    """Sums a vector of 3 over two processes twice (capacity 5); returns both sums."""
+    assert peers.folder is not None
+    shared = SharedSum(peers, peers.folder / "sum", capacity=5)
+    scale = 1.0 if peers.rank == 0 else 10.0
+    first = shared(torch.tensor([1.0, 2.0, 3.0]) * scale).tolist()
+    second = shared(torch.tensor([1.0, 2.0, 3.0]) * scale).tolist()
+    return [first, second]

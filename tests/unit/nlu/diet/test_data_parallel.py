@@ -5,22 +5,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from conftest import SMALL
 from diet_synthetic import dims, examples, make_dataset, schemes
-from peer_targets import fail_on
+from peer_targets import fail_on, sum_in_two
 
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.model import DIETModel
 from myna.nlu.diet.parallel import (
     PROCESSES_ENV,
+    Peers,
     cgroup_cpu_quota,
     run_data_parallel,
     training_processes,
     usable_cores,
-    used_rows,
 )
 from myna.nlu.diet.trainer import seed_everything, train
 
@@ -139,6 +138,15 @@ def test_a_containers_cpu_limit_caps_the_cores(tmp_path: Path) -> None:
     assert cgroup_cpu_quota(tmp_path / "absent") is None
 
 
-def test_used_rows_are_the_batchs_feature_ids() -> None:
-    batch = [np.array([[3, 1, 0], [2, 0, 0]]), np.array([[7, 3]])]
-    assert used_rows(batch, 9).tolist() == [1, 2, 3, 7]
+def test_batches_are_dealt_in_snake_order() -> None:
+    # A length-sorted batch: each round's longest goes to rank 0, then to rank 1, in turn.
+    batch = list(range(7))
+    assert Peers(0, 2).share(batch) == [0, 3, 4]
+    assert Peers(1, 2).share(batch) == [1, 2, 5, 6]
+    parts = [Peers(rank, 3).share(list(range(9))) for rank in range(3)]
+    assert parts == [[0, 5, 6], [1, 4, 7], [2, 3, 8]]
+
+
+def test_the_shared_sum_adds_every_process_vector() -> None:
+    results = run_data_parallel(2, sum_in_two, ())
+    assert results == [[1.0 + 10.0, 2.0 + 20.0, 3.0 + 30.0]] * 2

@@ -18,7 +18,6 @@ from myna.nlu.diet.trainer import (
     epoch_order,
     evaluate,
     resident_bytes,
-    to_tensors,
     train,
 )
 
@@ -31,13 +30,15 @@ def test_trains_to_high_intent_accuracy_and_correct_tags(trained: Trained) -> No
 
 
 def test_role_tags_are_learned(trained: Trained) -> None:
-    batch = to_tensors(collate(trained.test_examples))
+    batch = collate(trained.test_examples)
+    mask = torch.from_numpy(batch.mask)
     with torch.no_grad():
-        outputs = trained.model(batch.indices, batch.values, batch.mask)
-        tokens = batch.mask.clone()
-        tokens[torch.arange(len(tokens)), batch.mask.sum(1) - 1] = False
+        indices, values = torch.from_numpy(batch.indices), torch.from_numpy(batch.values)
+        outputs = trained.model(indices, values, mask)
+        tokens = mask.clone()
+        tokens[torch.arange(len(tokens)), mask.sum(1) - 1] = False
         roles = trained.model.crfs["role"].decode(outputs["role_logits"], tokens)
-    gold = batch.tags["role"]
+    gold = torch.from_numpy(batch.tags["role"])
     real = tokens & (gold > 0)
     # Roles depend on the marker word before the city (chance: 0.5).
     assert float((roles[real] == gold[real]).float().mean()) >= 0.8

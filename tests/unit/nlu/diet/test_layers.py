@@ -1,12 +1,13 @@
 """Training (packed rows) against inference (padded) paths of the DIET layers."""
 
+import numpy as np
 import pytest
 import torch
 from conftest import SMALL
 from diet_synthetic import dims, examples, make_dataset, schemes
 
 from myna.nlu.diet.config import DIETConfig
-from myna.nlu.diet.data import collate
+from myna.nlu.diet.data import collate, collate_rows
 from myna.nlu.diet.layers import (
     ATTENTION_GROUP,
     Dropout,
@@ -60,8 +61,26 @@ def test_sparse_input_rows_match_the_padded_path() -> None:
     indices = torch.randint(0, 31, (4, 5, 6))
     values = torch.rand(4, 5, 6)
     layout = RowLayout(_mask([5, 2, 4, 1]))
-    rows = layer.forward_rows(layout.pack(indices), layout.pack(values))
+    packed = layout.pack(indices)
+    real = packed != 0
+    rows = layer.forward_rows(packed[real], layout.pack(values)[real], real.sum(dim=1))
     torch.testing.assert_close(rows, layout.pack(layer(indices, values)), rtol=0, atol=1e-5)
+
+
+def test_row_batch_holds_the_real_entries_of_the_padded_batch() -> None:
+    data = examples(make_dataset(40, seed=12), schemes(make_dataset(40, seed=12)))
+    padded, flat = collate(data), collate_rows(data)
+    layout = RowLayout(torch.from_numpy(padded.mask))
+    indices = layout.pack(torch.from_numpy(padded.indices))
+    real = indices != 0
+    assert torch.equal(torch.from_numpy(flat.feature_ids), indices[real])
+    values = layout.pack(torch.from_numpy(padded.values))[real]
+    assert torch.equal(torch.from_numpy(flat.feature_values), values)
+    assert flat.row_sizes.tolist() == real.sum(dim=1).tolist()
+    assert np.array_equal(flat.mask, padded.mask)
+    for head, tags in padded.tags.items():
+        assert np.array_equal(flat.tags[head], tags)
+    assert np.array_equal(flat.intent_ids, padded.intent_ids)
 
 
 def test_model_training_rows_match_the_inference_encoding() -> None:
@@ -69,11 +88,14 @@ def test_model_training_rows_match_the_inference_encoding() -> None:
     tag_schemes = schemes(messages)
     torch.manual_seed(2)
     model = DIETModel(DIETConfig(**SMALL), dims(tag_schemes)).eval()
-    batch = to_tensors(collate(examples(messages, tag_schemes)))
+    data = examples(messages, tag_schemes)
+    batch = to_tensors(collate_rows(data))
     layout = RowLayout(batch.mask)
+    full = collate(data)
     with torch.no_grad():
         rows = model.encode_rows(batch, layout)
-        padded = model.encode(batch.indices, batch.values, batch.mask)
+        inputs = (torch.from_numpy(full.indices), torch.from_numpy(full.values), batch.mask)
+        padded = model.encode(*inputs)
     torch.testing.assert_close(rows, layout.pack(padded), rtol=0, atol=1e-5)
 
 
