@@ -3,7 +3,7 @@
 The table (one row per sparse feature; SNIPS: 41,355 × 128, 21 MB) gets a gradient only on
 the rows of the batch's features, a few thousand. Looked up through autograd, the embedding
 backward still builds a zero-filled gradient as large as the whole table on every batch, and
-that fill, on freshly mapped pages, cost a SNIPS step about 7 ms. So a batch trains on a
+that fill, on freshly mapped pages, cost a SNIPS step 7-10 ms. So a batch trains on a
 copy of its rows (`BatchRows.weights`, a leaf) with its feature ids renumbered into that
 copy, and its gradient is written into the table's gradient, a buffer kept across batches
 and zero outside the rows in use (`write_gradient`, `clear_gradient`). Adam then sees the

@@ -121,7 +121,7 @@ class SharedSum:
     """Sums float32 vectors over the processes through a file all of them map.
 
     A gloo all-reduce over loopback moves the data through the kernel's sockets: a SNIPS
-    step's 9 MB of gradients took about 14 ms, a sixth of a step at batch size 64. Here
+    step's 9 MB of gradients took about 14 ms, an eighth of a step at batch size 64. Here
     each process writes its vector into its own region of the mapping, sums its share of
     the positions over all regions into the result region, and reads the result back; two
     gloo barriers (about 0.35 ms each) order the phases. The sum runs in rank order, so it
