@@ -16,10 +16,11 @@ def fail_on(peers: Peers, rank: int, meet: bool) -> int:
 
 
 def sum_in_two(peers: Peers) -> list[list[float]]:
-    """Sums a vector of 3 over two processes twice (capacity 5); returns both sums."""
+    """Sums 3 values over two processes twice (capacity 5; in two parts the first time);
+    returns both sums."""
     assert peers.folder is not None
     shared = SharedSum(peers, peers.folder / "sum", capacity=5)
     scale = 1.0 if peers.rank == 0 else 10.0
-    first = shared(torch.tensor([1.0, 2.0, 3.0]) * scale).tolist()
-    second = shared(torch.tensor([1.0, 2.0, 3.0]) * scale).tolist()
+    first = shared([torch.tensor([1.0, 2.0]) * scale, torch.tensor([3.0]) * scale]).tolist()
+    second = shared([torch.tensor([1.0, 2.0, 3.0]) * scale]).tolist()
     return [first, second]
