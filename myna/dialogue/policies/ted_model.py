@@ -22,7 +22,7 @@ from torch.nn import functional as F
 from myna.dialogue.policies.ted import TEDConfig
 from myna.dialogue.policies.ted_features import BLOCKS, TEDVocabulary
 from myna.nlu.diet.layers import TransformerEncoder
-from myna.nlu.diet.losses import cross_entropy_loss, l2_penalty, margin_loss, sample_negatives
+from myna.nlu.diet.losses import cross_entropy_loss, l2_penalty, label_similarities, margin_loss
 
 # Example sizes for tracing: all above 1, so no dimension is specialised to a constant.
 _EXAMPLE_BATCH, _EXAMPLE_TURNS = 2, 3
@@ -101,14 +101,9 @@ class TEDModel(nn.Module):
         """Mean similarity loss plus L2 for a batch, and the number predicted correctly."""
         dialogue = self.dialogue_embeddings(features, mask)
         actions = self.label_embeddings()
-        negatives = sample_negatives(
-            labels, self.n_actions, self.config.number_of_negative_examples
-        )
-        sim_pos = (dialogue * actions[labels]).sum(dim=-1)
-        sim_neg = (dialogue.unsqueeze(1) * actions[negatives]).sum(dim=-1)
-        sim_neg_labels = (actions[labels].unsqueeze(1) * actions[negatives]).sum(dim=-1)
+        sim = label_similarities(dialogue, actions, labels, self.config.number_of_negative_examples)
         loss_fn = cross_entropy_loss if self.config.loss_type == "cross_entropy" else margin_loss
-        loss = loss_fn(sim_pos, sim_neg, sim_neg_labels, self.config).mean()
+        loss = loss_fn(sim, self.config).mean()
         weights = [parameter for parameter in self.parameters() if parameter.dim() > 1]
         loss = loss + l2_penalty(weights, self.config.regularization_constant)
         correct = int(((dialogue @ actions.T).argmax(dim=-1) == labels).sum())

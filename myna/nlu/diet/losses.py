@@ -1,15 +1,21 @@
 """Intent similarity losses of DIET (torch, training only).
 
-Notation: `sim_pos` [B] is the similarity of each message to its own intent; `sim_neg`
-[B, k] to sampled other intents (input-label negatives); `sim_neg_labels` [B, k] is the
-similarity of the positive intent's embedding to the same negative intents (label-label
-negatives, which push intent embeddings apart).
+Each example's input (a message, or a dialogue for TED) is compared with its own label
+(an intent or action) and with negatives (`Similarities`): sampled other labels, and other
+inputs of the batch with another label. The batch negatives push inputs of different labels
+apart as well as towards their own label.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 import torch
 from torch.nn import functional as F
+
+# The similarity given to a batch negative that shares the example's label: nothing
+# (exp and the sigmoid cross-entropy of it are zero, and so is its gradient).
+MASKED = -1e9
 
 
 class SimilarityLossOptions(Protocol):
@@ -29,29 +35,120 @@ class SimilarityLossOptions(Protocol):
     def negative_margin_scale(self) -> float: ...
 
 
-def sample_negatives(positives: torch.Tensor, n_labels: int, count: int) -> torch.Tensor:
+def sample_negatives(
+    positives: torch.Tensor, n_labels: int, count: int, generator: torch.Generator | None = None
+) -> torch.Tensor:
     """For each positive label id [B], `min(count, n_labels - 1)` distinct other ids [B, k]."""
     k = min(count, n_labels - 1)
-    noise = torch.rand(positives.shape[0], n_labels)
+    noise = torch.rand(positives.shape[0], n_labels, generator=generator)
     noise.scatter_(1, positives.unsqueeze(1), -1.0)
     return noise.topk(k, dim=1).indices
 
 
-def cross_entropy_loss(
-    sim_pos: torch.Tensor,
-    sim_neg: torch.Tensor,
-    sim_neg_labels: torch.Tensor,
-    config: SimilarityLossOptions,
-) -> torch.Tensor:
+@dataclass
+class WholeBatch:
+    """The batch a training process holds part of, for negatives drawn over all of it.
+
+    Data-parallel training splits each batch over the processes. The negatives are drawn
+    for the whole batch from a generator in the same state in every process, and each
+    process uses its part's rows, so the steps do not depend on how the batch is split.
+    """
+
+    labels: torch.Tensor  # label ids of the whole batch [B]
+    part: torch.Tensor  # positions of this process's examples in the batch [b]
+    negative_labels: torch.Tensor  # [B, k]: other label ids (`sample_negatives`)
+    negative_inputs: torch.Tensor  # [B, m]: batch positions, drawn with replacement
+    # This part's inputs [b, E] → the whole batch's [B, E], differentiable.
+    gather: Callable[[torch.Tensor], torch.Tensor]
+
+    @classmethod
+    def draw(
+        cls,
+        labels: torch.Tensor,
+        n_labels: int,
+        count: int,
+        part: torch.Tensor | None = None,
+        gather: Callable[[torch.Tensor], torch.Tensor] | None = None,
+        generator: torch.Generator | None = None,
+    ) -> "WholeBatch":
+        """Draw the negatives of a batch with label ids `labels`; by default the process
+        holds all of it."""
+        size = labels.shape[0]
+        return cls(
+            labels=labels,
+            part=torch.arange(size) if part is None else part,
+            negative_labels=sample_negatives(labels, n_labels, count, generator),
+            negative_inputs=torch.randint(0, size, (size, count), generator=generator),
+            gather=gather if gather is not None else _whole_already,
+        )
+
+
+def _whole_already(inputs: torch.Tensor) -> torch.Tensor:
+    return inputs
+
+
+@dataclass
+class Similarities:
+    """Dot products of a batch's inputs and labels with their positives and negatives."""
+
+    positive: torch.Tensor  # [b]: input · its label
+    input_label: torch.Tensor  # [b, k]: input · other labels
+    label_label: torch.Tensor  # [b, k]: its label · other labels
+    input_input: torch.Tensor  # [b, m]: input · other inputs of the batch
+    label_input: torch.Tensor  # [b, m]: its label · other inputs of the batch
+
+    def negatives(self) -> list[torch.Tensor]:
+        return [self.input_label, self.label_label, self.input_input, self.label_input]
+
+
+def label_similarities(
+    inputs: torch.Tensor, labels: torch.Tensor, positives: torch.Tensor, count: int
+) -> Similarities:
+    """Similarities of `inputs` [B, E] with `labels` [n, E], example i's label being
+    `positives[i]`, and with `count` sampled other labels; no batch negatives."""
+    own = labels[positives]
+    other_labels = labels[sample_negatives(positives, labels.shape[0], count)]
+    none = inputs.new_zeros(inputs.shape[0], 0)
+    return Similarities(
+        positive=(inputs * own).sum(dim=-1),
+        input_label=(inputs.unsqueeze(1) * other_labels).sum(dim=-1),
+        label_label=(own.unsqueeze(1) * other_labels).sum(dim=-1),
+        input_input=none,
+        label_input=none,
+    )
+
+
+def batch_similarities(
+    inputs: torch.Tensor, labels: torch.Tensor, whole: WholeBatch
+) -> Similarities:
+    """Similarities of a part of `whole`'s inputs [b, E] with `labels` [n, E]: to its
+    drawn other labels, and to the batch inputs drawn for it, masked where they have the
+    example's own label (the example itself among them)."""
+    positives = whole.labels[whole.part]
+    own = labels[positives]
+    other_labels = labels[whole.negative_labels[whole.part]]
+    drawn = whole.negative_inputs[whole.part]
+    same = whole.labels[drawn] == positives.unsqueeze(1)
+    other_inputs = whole.gather(inputs)[drawn]
+    return Similarities(
+        positive=(inputs * own).sum(dim=-1),
+        input_label=(inputs.unsqueeze(1) * other_labels).sum(dim=-1),
+        label_label=(own.unsqueeze(1) * other_labels).sum(dim=-1),
+        input_input=(inputs.unsqueeze(1) * other_inputs).sum(dim=-1).masked_fill(same, MASKED),
+        label_input=(own.unsqueeze(1) * other_inputs).sum(dim=-1).masked_fill(same, MASKED),
+    )
+
+
+def cross_entropy_loss(sim: Similarities, config: SimilarityLossOptions) -> torch.Tensor:
     """Softmax cross-entropy of the positive against all negatives, per example [B].
 
     `scale_loss` down-weights examples the model already gets right (weight
     `(min(0.5, 1 - p_pos) / 0.5) ** 4`, not back-propagated). `constrain_similarities` adds
     a sigmoid cross-entropy pulling `sim_pos` up and every negative similarity down, which
     keeps the similarities bounded; like Rasa's it is averaged over the similarities, not
-    summed (a sum over 1 + 2k terms outweighed the softmax term 2k-fold).
+    summed (a sum over 1 + 4k terms outweighed the softmax term 4k-fold).
     """
-    logits = torch.cat([sim_pos.unsqueeze(1), sim_neg, sim_neg_labels], dim=1)
+    logits = torch.cat([sim.positive.unsqueeze(1), *sim.negatives()], dim=1)
     log_probs = F.log_softmax(logits, dim=1)
     loss = -log_probs[:, 0]
     if config.scale_loss:
@@ -65,26 +162,25 @@ def cross_entropy_loss(
     return loss
 
 
-def margin_loss(
-    sim_pos: torch.Tensor,
-    sim_neg: torch.Tensor,
-    sim_neg_labels: torch.Tensor,
-    config: SimilarityLossOptions,
-) -> torch.Tensor:
+def margin_loss(sim: Similarities, config: SimilarityLossOptions) -> torch.Tensor:
     """Hinge loss on cosine similarities, per example [B].
 
-    Positives are pushed above `maximum_positive_similarity`, negatives below
+    Positives are pushed above `maximum_positive_similarity`, input-label negatives below
     `maximum_negative_similarity` (only the hardest one if `use_maximum_negative_similarity`);
-    the label-label term is weighted by `negative_margin_scale`.
+    the hardest of each other kind of negative too, weighted by `negative_margin_scale`.
     """
-    loss = F.relu(config.maximum_positive_similarity - sim_pos)
-    negative_excess = F.relu(config.maximum_negative_similarity + sim_neg)
+    loss = F.relu(config.maximum_positive_similarity - sim.positive)
+    negative_excess = F.relu(config.maximum_negative_similarity + sim.input_label)
     if config.use_maximum_negative_similarity:
         loss = loss + negative_excess.max(dim=1).values
     else:
         loss = loss + negative_excess.sum(dim=1)
-    label_excess = F.relu(config.maximum_negative_similarity + sim_neg_labels.max(dim=1).values)
-    return loss + config.negative_margin_scale * label_excess
+    for others in (sim.label_label, sim.input_input, sim.label_input):
+        if others.shape[1] == 0:  # no batch negatives (`label_similarities`)
+            continue
+        excess = F.relu(config.maximum_negative_similarity + others.max(dim=1).values)
+        loss = loss + config.negative_margin_scale * excess
+    return loss
 
 
 def l2_penalty(parameters: list[torch.Tensor], constant: float) -> torch.Tensor:

@@ -22,7 +22,7 @@ from myna.nlu.diet.layers import (
     SparseInput,
     TransformerEncoder,
 )
-from myna.nlu.diet.losses import cross_entropy_loss, margin_loss, sample_negatives
+from myna.nlu.diet.losses import WholeBatch, batch_similarities, cross_entropy_loss, margin_loss
 from myna.nlu.diet.torch_crf import CRF
 
 
@@ -39,6 +39,8 @@ class TensorBatch:
     tags: dict[str, torch.Tensor]
     # The sparse-input table rows `feature_ids` index (`BatchRows.weights`); None: the table.
     table: torch.Tensor | None = None
+    # The whole batch, if this is a process's part of it (data-parallel training).
+    whole: WholeBatch | None = None
 
 
 @dataclass
@@ -218,14 +220,12 @@ class DIETModel(nn.Module):
         text = self.text_embeddings(sentence)
         labels = self.label_embeddings()
         positives = batch.intent_ids
-        negatives = sample_negatives(
+        whole = batch.whole or WholeBatch.draw(
             positives, self.dims.n_intents, self.config.number_of_negative_examples
         )
-        sim_pos = (text * labels[positives]).sum(dim=-1)
-        sim_neg = (text.unsqueeze(1) * labels[negatives]).sum(dim=-1)
-        sim_neg_labels = (labels[positives].unsqueeze(1) * labels[negatives]).sum(dim=-1)
+        sim = batch_similarities(text, labels, whole)
         loss_fn = cross_entropy_loss if self.config.loss_type == "cross_entropy" else margin_loss
-        loss = loss_fn(sim_pos, sim_neg, sim_neg_labels, self.config).mean()
+        loss = loss_fn(sim, self.config).mean()
         predicted = (text @ labels.T).argmax(dim=-1)
         counts["intent_correct"] = float((predicted == positives).sum())
         counts["intent_total"] = float(positives.shape[0])

@@ -9,7 +9,7 @@ import pytest
 import torch
 from conftest import SMALL
 from diet_synthetic import dims, examples, make_dataset, schemes
-from peer_targets import fail_on, sum_in_two
+from peer_targets import fail_on, gather_in_two, sum_in_two
 
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.model import DIETModel
@@ -150,3 +150,11 @@ def test_batches_are_dealt_in_snake_order() -> None:
 def test_the_shared_sum_adds_every_process_vector() -> None:
     results = run_data_parallel(2, sum_in_two, ())
     assert results == [[1.0 + 10.0, 2.0 + 20.0, 3.0 + 30.0]] * 2
+
+
+def test_a_gathered_batch_sums_every_process_gradient_into_its_rows() -> None:
+    whole, gradients, alone = run_data_parallel(2, gather_in_two, ())
+    assert whole == [[float(p), 10.0 * p] for p in range(5)]
+    # Each row's gradient from both losses: (1 - 2) × its weights.
+    assert gradients == (-torch.arange(10.0).view(5, 2)).tolist()
+    assert alone == [[3.0, 3.0]]  # a batch of one: rank 1 only joins the collectives
