@@ -26,13 +26,8 @@ from myna.dialogue.policies.ted_features import TEDVocabulary, collate
 from myna.dialogue.policies.ted_model import TEDModel, export_onnx
 from myna.dialogue.states import slice_history, training_states
 from myna.dialogue.training_trackers import TrainingTracker
-from myna.nlu.diet.trainer import (
-    deterministic_torch,
-    format_metrics,
-    label_order,
-    progress_bar,
-    seed_everything,
-)
+from myna.nlu.diet.trainer import format_metrics, label_order, progress_bar
+from myna.nlu.diet.training_process import deterministic_torch, seed_everything
 from myna.project.domain import Domain
 
 

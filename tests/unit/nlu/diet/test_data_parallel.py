@@ -21,7 +21,8 @@ from myna.nlu.diet.parallel import (
     training_processes,
     usable_cores,
 )
-from myna.nlu.diet.trainer import seed_everything, train
+from myna.nlu.diet.trainer import train
+from myna.nlu.diet.training_process import seed_everything
 
 MESSAGES = make_dataset(45, seed=3)
 SCHEMES = schemes(MESSAGES)

@@ -12,14 +12,8 @@ from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.data import balanced_order, collate, length_batches
 from myna.nlu.diet.layers import RandomlyConnectedLinear
 from myna.nlu.diet.model import DIETModel
-from myna.nlu.diet.trainer import (
-    HeapLimit,
-    add_l2_gradients,
-    epoch_order,
-    evaluate,
-    resident_bytes,
-    train,
-)
+from myna.nlu.diet.trainer import add_l2_gradients, epoch_order, evaluate, train
+from myna.nlu.diet.training_process import HeapLimit, resident_bytes
 
 
 def test_trains_to_high_intent_accuracy_and_correct_tags(trained: Trained) -> None:
