@@ -64,6 +64,30 @@ def load_probe(model_dir: Path) -> tuple[float, float]:
     return seconds, rss
 
 
+# The host's speed swings by a fifth from one hour to the next (a shared machine): one
+# core's rate on a DIET-sized matrix product, before and after training, dates the figures.
+SPEED_PROBE = """
+import statistics, time, torch
+torch.set_num_threads(1)
+a, b = torch.randn(1646, 1024), torch.randn(1024, 256)
+for _ in range(5):
+    a @ b
+runs = []
+for _ in range(7):
+    begun = time.perf_counter()
+    for _ in range(20):
+        a @ b
+    runs.append((time.perf_counter() - begun) / 20)
+print(round(2 * 1646 * 1024 * 256 / statistics.median(runs) / 1e9, 1))
+"""
+
+
+def core_gflops() -> float:
+    """One core's float32 matrix-product rate now, in GFLOP/s (a fresh interpreter)."""
+    command = [sys.executable, "-c", SPEED_PROBE]
+    return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
 def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -189,7 +213,10 @@ def main() -> None:
     elif args.stage == "serve":
         print(json.dumps(serve_stage(args.dataset, args.model_dir)))
     else:
-        figures = {"dataset": args.dataset, **run_stage("train", args), **run_stage("serve", args)}
+        speed = core_gflops()
+        figures = {"dataset": args.dataset, **run_stage("train", args)}
+        figures["one core's GFLOP/s before / after training"] = f"{speed} / {core_gflops()}"
+        figures.update(run_stage("serve", args))
         for name, value in figures.items():
             print(f"{name:50s} {value}")
 
