@@ -106,13 +106,10 @@ def label_similarities(
 ) -> Similarities:
     """Similarities of `inputs` [B, E] with `labels` [n, E], example i's label being
     `positives[i]`, and with `count` sampled other labels; no batch negatives."""
-    own = labels[positives]
     other_labels = labels[sample_negatives(positives, labels.shape[0], count)]
     none = inputs.new_zeros(inputs.shape[0], 0)
     return Similarities(
-        positive=(inputs * own).sum(dim=-1),
-        input_label=(inputs.unsqueeze(1) * other_labels).sum(dim=-1),
-        label_label=(own.unsqueeze(1) * other_labels).sum(dim=-1),
+        **_label_terms(inputs, labels[positives], other_labels),
         input_input=none,
         label_input=none,
     )
@@ -131,12 +128,22 @@ def batch_similarities(
     same = whole.labels[drawn] == positives.unsqueeze(1)
     other_inputs = whole.gather(inputs)[drawn]
     return Similarities(
-        positive=(inputs * own).sum(dim=-1),
-        input_label=(inputs.unsqueeze(1) * other_labels).sum(dim=-1),
-        label_label=(own.unsqueeze(1) * other_labels).sum(dim=-1),
+        **_label_terms(inputs, own, other_labels),
         input_input=(inputs.unsqueeze(1) * other_inputs).sum(dim=-1).masked_fill(same, MASKED),
         label_input=(own.unsqueeze(1) * other_inputs).sum(dim=-1).masked_fill(same, MASKED),
     )
+
+
+def _label_terms(
+    inputs: torch.Tensor, own: torch.Tensor, other_labels: torch.Tensor
+) -> dict[str, torch.Tensor]:
+    """The positive, input-label and label-label similarities (`Similarities`' fields) of
+    `inputs` [b, E], their labels' embeddings `own` [b, E] and `other_labels` [b, k, E]."""
+    return {
+        "positive": (inputs * own).sum(dim=-1),
+        "input_label": (inputs.unsqueeze(1) * other_labels).sum(dim=-1),
+        "label_label": (own.unsqueeze(1) * other_labels).sum(dim=-1),
+    }
 
 
 def cross_entropy_loss(sim: Similarities, config: SimilarityLossOptions) -> torch.Tensor:
