@@ -93,10 +93,10 @@ class Similarities:
     """Dot products of a batch's inputs and labels with their positives and negatives."""
 
     positive: torch.Tensor  # [b]: input · its label
-    input_label: torch.Tensor  # [b, k]: input · drawn labels (own label masked)
-    label_label: torch.Tensor  # [b, k]: its label · drawn labels (own label masked)
-    input_input: torch.Tensor  # [b, m]: input · drawn inputs of the batch (own label masked)
-    label_input: torch.Tensor  # [b, m]: its label · drawn inputs of the batch (same)
+    input_label: torch.Tensor  # [b, k]: input · other labels
+    label_label: torch.Tensor  # [b, k]: its label · other labels
+    input_input: torch.Tensor  # [b, m]: input · other inputs of the batch
+    label_input: torch.Tensor  # [b, m]: its label · other inputs of the batch
 
     def negatives(self) -> list[torch.Tensor]:
         return [self.input_label, self.label_label, self.input_input, self.label_input]
