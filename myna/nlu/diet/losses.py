@@ -1,10 +1,9 @@
 """Intent similarity losses of DIET (torch, training only).
 
 Each example's input (a message, or a dialogue for TED) is compared with its own label
-(an intent or action) and with negatives (`Similarities`): labels drawn at random, and
-inputs of the batch drawn at random, each masked where it has the example's own label.
-The batch negatives push inputs of different labels apart as well as towards their own
-label.
+(an intent or action) and with negatives (`Similarities`): sampled other labels, and other
+inputs of the batch with another label. The batch negatives push inputs of different labels
+apart as well as towards their own label.
 """
 
 from collections.abc import Callable
@@ -39,11 +38,11 @@ class SimilarityLossOptions(Protocol):
 def sample_negatives(
     positives: torch.Tensor, n_labels: int, count: int, generator: torch.Generator | None = None
 ) -> torch.Tensor:
-    """For each positive label id [B], `count` label ids drawn uniformly from all
-    `n_labels`, with replacement [B, count]. Draws of the positive itself are masked where
-    they are used (`_masked_labels`), as Rasa does; with few labels each other label
-    appears several times, which weights the label negatives as Rasa's loss does."""
-    return torch.randint(0, n_labels, (positives.shape[0], count), generator=generator)
+    """For each positive label id [B], `min(count, n_labels - 1)` distinct other ids [B, k]."""
+    k = min(count, n_labels - 1)
+    noise = torch.rand(positives.shape[0], n_labels, generator=generator)
+    noise.scatter_(1, positives.unsqueeze(1), -1.0)
+    return noise.topk(k, dim=1).indices
 
 
 @dataclass
@@ -57,7 +56,7 @@ class WholeBatch:
 
     labels: torch.Tensor  # label ids of the whole batch [B]
     part: torch.Tensor  # positions of this process's examples in the batch [b]
-    negative_labels: torch.Tensor  # [B, k]: drawn label ids (`sample_negatives`)
+    negative_labels: torch.Tensor  # [B, k]: other label ids (`sample_negatives`)
     negative_inputs: torch.Tensor  # [B, m]: batch positions, drawn with replacement
     # This part's inputs [b, E] → the whole batch's [B, E], differentiable.
     gather: Callable[[torch.Tensor], torch.Tensor]
@@ -106,12 +105,13 @@ def label_similarities(
     inputs: torch.Tensor, labels: torch.Tensor, positives: torch.Tensor, count: int
 ) -> Similarities:
     """Similarities of `inputs` [B, E] with `labels` [n, E], example i's label being
-    `positives[i]`, and with `count` drawn labels (the positive masked); no batch
-    negatives."""
-    drawn = sample_negatives(positives, labels.shape[0], count)
+    `positives[i]`, and with `count` sampled other labels; no batch negatives."""
+    other_labels = labels[sample_negatives(positives, labels.shape[0], count)]
     none = inputs.new_zeros(inputs.shape[0], 0)
     return Similarities(
-        **_label_terms(inputs, labels, positives, drawn), input_input=none, label_input=none
+        **_label_terms(inputs, labels[positives], other_labels),
+        input_input=none,
+        label_input=none,
     )
 
 
@@ -119,59 +119,49 @@ def batch_similarities(
     inputs: torch.Tensor, labels: torch.Tensor, whole: WholeBatch
 ) -> Similarities:
     """Similarities of a part of `whole`'s inputs [b, E] with `labels` [n, E]: to its
-    drawn labels, and to the batch inputs drawn for it, masked where they have the
+    drawn other labels, and to the batch inputs drawn for it, masked where they have the
     example's own label (the example itself among them)."""
     positives = whole.labels[whole.part]
     own = labels[positives]
+    other_labels = labels[whole.negative_labels[whole.part]]
     drawn = whole.negative_inputs[whole.part]
     same = whole.labels[drawn] == positives.unsqueeze(1)
     other_inputs = whole.gather(inputs)[drawn]
     return Similarities(
-        **_label_terms(inputs, labels, positives, whole.negative_labels[whole.part]),
+        **_label_terms(inputs, own, other_labels),
         input_input=(inputs.unsqueeze(1) * other_inputs).sum(dim=-1).masked_fill(same, MASKED),
         label_input=(own.unsqueeze(1) * other_inputs).sum(dim=-1).masked_fill(same, MASKED),
     )
 
 
 def _label_terms(
-    inputs: torch.Tensor, labels: torch.Tensor, positives: torch.Tensor, drawn: torch.Tensor
+    inputs: torch.Tensor, own: torch.Tensor, other_labels: torch.Tensor
 ) -> dict[str, torch.Tensor]:
     """The positive, input-label and label-label similarities (`Similarities`' fields) of
-    `inputs` [b, E] with label embeddings `labels` [n, E], given their label ids
-    `positives` [b] and drawn label ids `drawn` [b, k]; draws of the positive are masked."""
-    own = labels[positives]
-    other_labels = labels[drawn]
-    same = drawn == positives.unsqueeze(1)
+    `inputs` [b, E], their labels' embeddings `own` [b, E] and `other_labels` [b, k, E]."""
     return {
         "positive": (inputs * own).sum(dim=-1),
-        "input_label": (inputs.unsqueeze(1) * other_labels).sum(dim=-1).masked_fill(same, MASKED),
-        "label_label": (own.unsqueeze(1) * other_labels).sum(dim=-1).masked_fill(same, MASKED),
+        "input_label": (inputs.unsqueeze(1) * other_labels).sum(dim=-1),
+        "label_label": (own.unsqueeze(1) * other_labels).sum(dim=-1),
     }
 
 
 def cross_entropy_loss(sim: Similarities, config: SimilarityLossOptions) -> torch.Tensor:
-    """Softmax cross-entropy of the positive against the negatives, per example [B].
+    """Softmax cross-entropy of the positive against all negatives, per example [B].
 
-    The softmax takes every negative; with `constrain_similarities`, as in Rasa, only those
-    an input is ranked against (input-label and label-input), and a sigmoid cross-entropy
-    pulls `sim_pos` up and every negative similarity down, which keeps the similarities
-    bounded; like Rasa's it is averaged over the similarities, not summed (a sum over
-    1 + 4k terms outweighed the softmax term 4k-fold). `scale_loss` down-weights examples
-    the model already gets right (weight `(min(0.5, 1 - p_pos) / 0.5) ** 4`, not
-    back-propagated).
+    `scale_loss` down-weights examples the model already gets right (weight
+    `(min(0.5, 1 - p_pos) / 0.5) ** 4`, not back-propagated). `constrain_similarities` adds
+    a sigmoid cross-entropy pulling `sim_pos` up and every negative similarity down, which
+    keeps the similarities bounded; like Rasa's it is averaged over the similarities, not
+    summed (a sum over 1 + 4k terms outweighed the softmax term 4k-fold).
     """
-    positive = sim.positive.unsqueeze(1)
-    if config.constrain_similarities:
-        ranked = [positive, sim.input_label, sim.label_input]
-    else:
-        ranked = [positive, *sim.negatives()]
-    log_probs = F.log_softmax(torch.cat(ranked, dim=1), dim=1)
+    logits = torch.cat([sim.positive.unsqueeze(1), *sim.negatives()], dim=1)
+    log_probs = F.log_softmax(logits, dim=1)
     loss = -log_probs[:, 0]
     if config.scale_loss:
         wrong = (1.0 - log_probs[:, 0].exp()).clamp(max=0.5) / 0.5
         loss = loss * wrong.pow(4).detach()
     if config.constrain_similarities:
-        logits = torch.cat([positive, *sim.negatives()], dim=1)
         targets = torch.zeros_like(logits)
         targets[:, 0] = 1.0
         sigmoid = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")

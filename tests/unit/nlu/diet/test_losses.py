@@ -25,45 +25,17 @@ def similarities(
     return batch_similarities(inputs, labels, WholeBatch.draw(positives, labels.shape[0], count))
 
 
-def test_label_negatives_are_drawn_from_all_labels_and_the_positive_is_masked() -> None:
+def test_label_negatives_are_distinct_other_labels() -> None:
     torch.manual_seed(0)
     positives = torch.tensor([0, 3, 3, 1])
-    drawn = sample_negatives(positives, n_labels=5, count=40)
-    assert drawn.shape == (4, 40)
-    # With replacement, from all five labels: the positive among them too.
-    assert set(drawn.flatten().tolist()) == {0, 1, 2, 3, 4}
-    assert (drawn == positives.unsqueeze(1)).any(dim=1).all()
-    inputs, labels = torch.randn(4, 3), torch.randn(5, 3)
-    torch.manual_seed(0)
-    sim = label_similarities(inputs, labels, positives, count=40)
-    same = drawn == positives.unsqueeze(1)
-    assert (sim.input_label[same] == MASKED).all() and (sim.label_label[same] == MASKED).all()
-    expected = (inputs.unsqueeze(1) * labels[drawn]).sum(dim=-1)
-    torch.testing.assert_close(sim.input_label[~same], expected[~same])
-
-
-def test_constrained_similarities_rank_inputs_against_labels_only() -> None:
-    # Rasa's softmax under constrain_similarities: the positive against the input-label and
-    # label-input negatives; the sigmoid term covers every similarity.
-    sim = Similarities(
-        positive=torch.tensor([1.0]),
-        input_label=torch.tensor([[0.5, MASKED]]),
-        label_label=torch.tensor([[3.0]]),
-        input_input=torch.tensor([[2.0]]),
-        label_input=torch.tensor([[-1.0]]),
-    )
-    config = DIETConfig(scale_loss=False, constrain_similarities=True)
-    logits = torch.tensor([[1.0, 0.5, MASKED, -1.0]])
-    softmax = -F.log_softmax(logits, dim=1)[:, 0]
-    every = torch.tensor([[1.0, 0.5, MASKED, 3.0, 2.0, -1.0]])
-    targets = torch.tensor([[1.0, 0, 0, 0, 0, 0]])
-    sigmoid = F.binary_cross_entropy_with_logits(every, targets, reduction="none").mean(dim=1)
-    torch.testing.assert_close(cross_entropy_loss(sim, config), softmax + sigmoid)
-    unconstrained = config.model_copy(update={"constrain_similarities": False})
-    all_logits = torch.tensor([[1.0, 0.5, MASKED, 3.0, 2.0, -1.0]])
-    torch.testing.assert_close(
-        cross_entropy_loss(sim, unconstrained), -F.log_softmax(all_logits, dim=1)[:, 0]
-    )
+    negatives = sample_negatives(positives, n_labels=5, count=3)
+    assert negatives.shape == (4, 3)
+    for positive, row in zip(positives.tolist(), negatives.tolist(), strict=True):
+        assert positive not in row
+        assert len(set(row)) == 3
+    # More negatives asked for than there are other labels: every other label, once.
+    everyone = sample_negatives(positives, n_labels=5, count=20)
+    assert sorted(everyone[0].tolist()) == [1, 2, 3, 4]
 
 
 def test_batch_negatives_of_another_label_are_the_other_inputs() -> None:
