@@ -38,7 +38,8 @@ GOLDEN_ACTIONS = TESTS / "unit" / "actions" / "golden_bot_actions.py"
 @pytest.fixture(scope="session")
 def restaurant_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("restaurant-model")
-    return train_fast(restaurant_turns.EXAMPLE_DIR, workdir, keep=frozenset({"DIETClassifier"}))
+    full_epochs = frozenset({"DIETClassifier", "ResponseSelector"})
+    return train_fast(restaurant_turns.EXAMPLE_DIR, workdir, keep=full_epochs)
 
 
 @pytest.fixture(scope="session")
