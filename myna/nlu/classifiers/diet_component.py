@@ -17,6 +17,7 @@ ResponseSelector, the measured cost of int8 quantization).
 
 from __future__ import annotations
 
+import re
 import shutil
 from abc import abstractmethod
 from collections.abc import Callable, Mapping, Sequence
@@ -158,12 +159,41 @@ def build_training_set(
         examples.append(rows)
     first = examples[0] if examples else None
     dims = DIETDims(
+        label_bags=label_bags(labels, messages),
         sparse_size=sparse_feature_width(_selected(messages[0], featurizers)) if messages else 0,
         dense_size=0 if first is None or first.dense is None else int(first.dense.shape[1]),
         n_intents=len(labels),
         **{f"n_{head}_tags": len(scheme) for head, scheme in schemes.items()},
     )
     return TrainingSet(examples, tuple(labels), dict(schemes), dims)
+
+
+# The token pattern Rasa gives scikit-learn's CountVectorizer for the word analyzer.
+_WORD = re.compile(r"(?u)\b\w+\b")
+
+
+def label_bags(labels: Sequence[str], messages: Sequence[Message]) -> tuple[tuple[int, ...], ...]:
+    """Each label as a bag of words (label-feature columns), the way Rasa's word-level
+    CountVectorsFeaturizer featurizes intent names: ``atis_flight#atis_airfare`` shares
+    its words with ``atis_flight`` and ``atis_airfare``, and ``intent_tokenization_flag``
+    splits names further. A label token's words are what scikit-learn's word analyzer
+    finds in it (``_WORD`` in the lowercased token). Empty, meaning one-hot, when that is
+    what the bags are anyway (every label a word of its own) or when two labels would
+    share one bag.
+    """
+    tokens: dict[str, list[str]] = {}
+    for message in messages:
+        tokens.update(message.label_tokens)
+    words = [
+        sorted({w for token in tokens.get(label, [label]) for w in _WORD.findall(token.lower())})
+        or [label]
+        for label in labels
+    ]
+    distinct_bags = len({tuple(bag) for bag in words}) == len(words)
+    if not distinct_bags or all(len(bag) == 1 for bag in words):
+        return ()
+    columns = {word: column for column, word in enumerate(sorted({w for b in words for w in b}))}
+    return tuple(tuple(columns[word] for word in bag) for bag in words)
 
 
 class DIETComponent(Component):

@@ -28,6 +28,8 @@ class DIETDims:
     n_entity_tags: int = 0
     n_role_tags: int = 0
     n_group_tags: int = 0
+    # Per intent, the label-feature columns it has (see `label_bags`); () = one-hot.
+    label_bags: tuple[tuple[int, ...], ...] = ()
 
     def n_tags(self, head: str) -> int:
         return int(getattr(self, f"n_{head}_tags"))
@@ -36,12 +38,24 @@ class DIETDims:
     def heads(self) -> tuple[str, ...]:
         return tuple(head for head in HEADS if self.n_tags(head) > 0)
 
-    def to_json(self) -> dict[str, int]:
+    def label_features(self) -> np.ndarray:
+        """The intents' label features [n_intents, F]: their bags of words, or one-hot."""
+        if not self.label_bags:
+            return np.eye(self.n_intents, dtype=np.float32)
+        width = 1 + max(column for bag in self.label_bags for column in bag)
+        features = np.zeros((self.n_intents, width), dtype=np.float32)
+        for intent, bag in enumerate(self.label_bags):
+            features[intent, list(bag)] = 1.0
+        return features
+
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "DIETDims":
-        return cls(**{key: int(value) for key, value in data.items()})
+        bags = tuple(tuple(int(column) for column in bag) for bag in data.get("label_bags", ()))
+        sizes = {key: int(value) for key, value in data.items() if key != "label_bags"}
+        return cls(**sizes, label_bags=bags)
 
 
 @dataclass

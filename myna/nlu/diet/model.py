@@ -65,6 +65,8 @@ def token_mask(mask: torch.Tensor) -> torch.Tensor:
 class DIETModel(nn.Module):
     """Shared encoder, intent similarity head and CRF tag heads."""
 
+    label_features: torch.Tensor  # [n_intents, F], a buffer (`DIETDims.label_features`)
+
     def __init__(self, config: DIETConfig, dims: DIETDims) -> None:
         super().__init__()
         self.config = config
@@ -105,7 +107,9 @@ class DIETModel(nn.Module):
         config = self.config
         label_units = config.dense_dimension.get("label", 20)
         self.text_embed = nn.Linear(hidden, config.embedding_dimension)
-        self.label_input = nn.Linear(self.dims.n_intents, label_units)
+        label_features = torch.from_numpy(self.dims.label_features())
+        self.register_buffer("label_features", label_features, persistent=False)
+        self.label_input = nn.Linear(label_features.shape[1], label_units)
         self.label_ffnn = FeedForward(
             label_units,
             config.hidden_layers_sizes.get("label", []),
@@ -190,9 +194,9 @@ class DIETModel(nn.Module):
         return self._normalise(self.text_embed(sentence))
 
     def label_embeddings(self) -> torch.Tensor:
-        """Embeddings of all intents [n_intents, E] (from one-hot label features)."""
-        one_hot = torch.eye(self.dims.n_intents, device=self.label_input.weight.device)
-        return self._normalise(self.label_embed(self.label_ffnn(self.label_input(one_hot))))
+        """Embeddings of all intents [n_intents, E] (from `DIETDims.label_features`)."""
+        labels = self.label_input(self.label_features)
+        return self._normalise(self.label_embed(self.label_ffnn(labels)))
 
     def forward(
         self,

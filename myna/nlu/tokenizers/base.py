@@ -48,6 +48,18 @@ class Tokenizer(Component):
     def process(self, message: Message) -> None:
         message.tokens = self.tokenize(message.text)
         message.tokenized = True
+        if message.example is not None and message.example.intent:
+            message.label_tokens = self.label_tokens(message.example.intent)
+
+    def label_tokens(self, intent: str) -> dict[str, list[str]]:
+        """The label tokens of an example's labels: its intent and, for a retrieval intent
+        such as ``faq/ask_name`` (split at ``/`` first, as Rasa does), its base ``faq``."""
+        base, _, key = intent.partition("/")
+        base_tokens = [token.text for token in self.intent_tokens(base)]
+        if not key:
+            return {intent: base_tokens}
+        key_tokens = [token.text for token in self.intent_tokens(key)]
+        return {base: base_tokens, intent: base_tokens + key_tokens}
 
     def intent_tokens(self, intent: str) -> list[Token]:
         """An intent name as label tokens: split on ``intent_split_symbol`` when flagged."""

@@ -1,14 +1,22 @@
-"""DIET inputs of one message: token rows, the sentence row's sparse features apart."""
+"""DIET inputs of one message (token rows, the sentence row's sparse features apart) and
+the label features of the intents."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 import numpy as np
 import pytest
 
 from myna.nlu.classifiers import diet_component
-from myna.nlu.classifiers.diet_component import message_inputs, message_rows
+from myna.nlu.classifiers.diet_component import label_bags, message_inputs, message_rows
+from myna.nlu.diet.data import DIETDims
 from myna.nlu.features import Features, sparse_rows
 from myna.nlu.message import Message, Token
+from myna.nlu.tokenizers.whitespace import WhitespaceTokenizer
+from myna.project.errors import Source
+from myna.project.nlu import NLUExample
 
 
 def _message(*features: Features) -> Message:
@@ -54,3 +62,58 @@ def test_long_messages_keep_the_first_tokens_and_an_empty_sentence_row(
     np.testing.assert_array_equal(inputs.indices, [[1, 0, 0], [2, 3, 0], [0, 0, 0]])
     np.testing.assert_array_equal(inputs.values, [[1, 0, 0], [1, 1, 0], [0, 0, 0]])
     np.testing.assert_array_equal(inputs.sentence_indices, [[3]])
+
+
+def _labelled(intents: list[str], **tokenizer_options: Any) -> list[Message]:
+    """Training messages of `intents`, through a WhitespaceTokenizer."""
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.Config(**tokenizer_options))
+    messages = []
+    for intent in intents:
+        message = Message.from_example(NLUExample("hi there", intent, (), None, Source("t", 1)))
+        tokenizer.process(message)
+        messages.append(message)
+    return messages
+
+
+def test_multi_intent_labels_share_the_words_of_their_parts() -> None:
+    labels = ["atis_airfare", "atis_flight", "atis_flight#atis_airfare"]
+    assert label_bags(labels, _labelled(labels)) == ((0,), (1,), (0, 1))
+    features = DIETDims(
+        sparse_size=1, n_intents=3, label_bags=((0,), (1,), (0, 1))
+    ).label_features()
+    np.testing.assert_array_equal(features, [[1, 0], [0, 1], [1, 1]])
+
+
+def test_labels_of_one_word_each_stay_one_hot() -> None:
+    labels = ["AddToPlaylist", "BookRestaurant", "greet"]
+    assert label_bags(labels, _labelled(labels)) == ()
+    np.testing.assert_array_equal(DIETDims(sparse_size=1, n_intents=3).label_features(), np.eye(3))
+
+
+def test_the_intent_tokenization_flag_splits_label_names() -> None:
+    labels = ["ask_time", "ask_weather", "greet"]
+    assert label_bags(labels, _labelled(labels)) == ()  # `ask_time` is one word unsplit
+    split = _labelled(labels, intent_tokenization_flag=True, intent_split_symbol="_")
+    # words: ask 0, greet 1, time 2, weather 3
+    assert label_bags(labels, split) == ((0, 2), (0, 3), (1,))
+
+
+def test_retrieval_labels_are_split_at_the_slash_first() -> None:
+    messages = _labelled(["faq/opening_hours", "faq/parking_lot"], intent_tokenization_flag=True)
+    assert messages[0].label_tokens == {
+        "faq": ["faq"],
+        "faq/opening_hours": ["faq", "opening", "hours"],
+    }
+    # faq 0, hours 1, lot 2, opening 3, parking 4
+    labels = ["faq/opening_hours", "faq/parking_lot"]
+    assert label_bags(labels, messages) == ((0, 1, 3), (0, 2, 4))
+
+
+def test_labels_that_would_share_a_bag_stay_one_hot() -> None:
+    labels = ["Greet", "greet", "a#b"]  # "Greet" and "greet" are one lowercased word
+    assert label_bags(labels, _labelled(labels)) == ()
+
+
+def test_label_bags_survive_the_metadata_round_trip() -> None:
+    dims = DIETDims(sparse_size=5, n_intents=3, label_bags=((0,), (1,), (0, 1)))
+    assert DIETDims.from_json(json.loads(json.dumps(dims.to_json()))) == dims

@@ -1,5 +1,6 @@
 """ONNX export and the onnxruntime runtime: parity with torch, quantisation, no torch."""
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -7,14 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import Trained
-from diet_synthetic import examples, make_dataset
+from conftest import SMALL, Trained
+from diet_synthetic import INTENTS, dims, examples, make_dataset, schemes
 
 pytest.importorskip("onnxruntime")
 pytest.importorskip("onnxscript")
 
+from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.data import collate
 from myna.nlu.diet.export import export_diet
+from myna.nlu.diet.model import DIETModel
 from myna.nlu.diet.runtime import DIETRuntime, _into_sentence_rows
 
 
@@ -106,3 +109,20 @@ def test_runtime_imports_no_torch(exported: Path) -> None:
         "assert 'torch' not in sys.modules, 'torch imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_labels_with_bags_of_words_export_with_their_scores(tmp_path: Path) -> None:
+    """Label features other than one-hot (`DIETDims.label_bags`) are part of the graph."""
+    messages = make_dataset(12, seed=11)
+    tag_schemes = schemes(messages)
+    bags = ((0,), (1,), (0, 1), (2,))  # the third intent is the first two's words
+    model_dims = dataclasses.replace(dims(tag_schemes), label_bags=bags)
+    model = DIETModel(DIETConfig(**SMALL), model_dims).eval()
+    assert model.label_input.in_features == 3
+    export_diet(model, tmp_path, list(INTENTS), tag_schemes)
+    batch = collate(examples(messages, tag_schemes))
+    outputs = DIETRuntime.load(tmp_path).run(batch.indices, batch.values, batch.mask)
+    tensors = [torch.from_numpy(a) for a in (batch.indices, batch.values, batch.mask)]
+    with torch.no_grad():
+        expected = model(*tensors)["intent_scores"].numpy()
+    np.testing.assert_allclose(outputs["intent_scores"], expected, rtol=0, atol=1e-5)
