@@ -159,10 +159,10 @@ def build_training_set(
         examples.append(rows)
     first = examples[0] if examples else None
     dims = DIETDims(
-        label_bags=label_bags(labels, messages),
         sparse_size=sparse_feature_width(_selected(messages[0], featurizers)) if messages else 0,
         dense_size=0 if first is None or first.dense is None else int(first.dense.shape[1]),
         n_intents=len(labels),
+        label_bags=label_bags(labels, messages),
         **{f"n_{head}_tags": len(scheme) for head, scheme in schemes.items()},
     )
     return TrainingSet(examples, tuple(labels), dict(schemes), dims)
