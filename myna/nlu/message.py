@@ -48,8 +48,8 @@ class Message:
     example: NLUExample | None = None
     # Set by the tokenizer: Rasa then answers `text_tokens`, even when there are none.
     tokenized: bool = False
-    # Set by the tokenizer on training messages: the label tokens of each label the
-    # example has (its intent; for `faq/ask_name` also the base intent `faq`).
+    # Set by a tokenizer with `intent_tokenization_flag` on training messages: the label
+    # tokens of each label the example has (its intent; for `faq/ask_name` also `faq`).
     label_tokens: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod

@@ -48,7 +48,8 @@ class Tokenizer(Component):
     def process(self, message: Message) -> None:
         message.tokens = self.tokenize(message.text)
         message.tokenized = True
-        if message.example is not None and message.example.intent:
+        flagged = self.config.intent_tokenization_flag
+        if flagged and message.example is not None and message.example.intent:
             message.label_tokens = self.label_tokens(message.example.intent)
 
     def label_tokens(self, intent: str) -> dict[str, list[str]]:

@@ -77,7 +77,9 @@ def _labelled(intents: list[str], **tokenizer_options: Any) -> list[Message]:
 
 def test_multi_intent_labels_share_the_words_of_their_parts() -> None:
     labels = ["atis_airfare", "atis_flight", "atis_flight#atis_airfare"]
-    assert label_bags(labels, _labelled(labels)) == ((0,), (1,), (0, 1))
+    assert label_bags(labels, _labelled(labels)) == ()  # not tokenized: whole names
+    split = _labelled(labels, intent_tokenization_flag=True, intent_split_symbol="#")
+    assert label_bags(labels, split) == ((0,), (1,), (0, 1))
     features = DIETDims(
         sparse_size=1, n_intents=3, label_bags=((0,), (1,), (0, 1))
     ).label_features()
@@ -86,7 +88,7 @@ def test_multi_intent_labels_share_the_words_of_their_parts() -> None:
 
 def test_labels_of_one_word_each_stay_one_hot() -> None:
     labels = ["AddToPlaylist", "BookRestaurant", "greet"]
-    assert label_bags(labels, _labelled(labels)) == ()
+    assert label_bags(labels, _labelled(labels, intent_tokenization_flag=True)) == ()
     np.testing.assert_array_equal(DIETDims(sparse_size=1, n_intents=3).label_features(), np.eye(3))
 
 
@@ -111,7 +113,8 @@ def test_retrieval_labels_are_split_at_the_slash_first() -> None:
 
 def test_labels_that_would_share_a_bag_stay_one_hot() -> None:
     labels = ["Greet", "greet", "a#b"]  # "Greet" and "greet" are one lowercased word
-    assert label_bags(labels, _labelled(labels)) == ()
+    flagged = _labelled(labels, intent_tokenization_flag=True, intent_split_symbol="#")
+    assert label_bags(labels, flagged) == ()
 
 
 def test_label_bags_survive_the_metadata_round_trip() -> None:
