@@ -17,7 +17,6 @@ ResponseSelector, the measured cost of int8 quantization).
 
 from __future__ import annotations
 
-import re
 import shutil
 from abc import abstractmethod
 from collections.abc import Callable, Mapping, Sequence
@@ -40,6 +39,7 @@ from myna.nlu.features import (
     sparse_feature_width,
     sparse_index_features,
 )
+from myna.nlu.featurizers.ngrams import Analyzer
 from myna.nlu.message import Message
 
 if TYPE_CHECKING:
@@ -168,17 +168,17 @@ def build_training_set(
     return TrainingSet(examples, tuple(labels), dict(schemes), dims)
 
 
-# The token pattern Rasa gives scikit-learn's CountVectorizer for the word analyzer.
-_WORD = re.compile(r"(?u)\b\w+\b")
+# Rasa's word-level CountVectorsFeaturizer analysis (scikit-learn's word analyzer).
+_WORDS = Analyzer()
 
 
 def label_bags(labels: Sequence[str], messages: Sequence[Message]) -> tuple[tuple[int, ...], ...]:
     """With ``intent_tokenization_flag``, each label as a bag of words (label-feature
     columns), the way Rasa's word-level CountVectorsFeaturizer featurizes label tokens:
     ``ask_weather`` (split at ``_``) shares a word with ``ask_time``. A label token's
-    words are what scikit-learn's word analyzer finds in it (``_WORD`` in the lowercased
-    token). Empty, meaning one-hot, when the names are not tokenized, when every label is
-    a word of its own, or when two labels would share one bag.
+    words are what scikit-learn's word analyzer finds in it (``_WORDS``). Empty, meaning
+    one-hot, when the names are not tokenized, when every label is a word of its own, or
+    when two labels would share one bag.
 
     Without the flag Rasa's vectorizer still splits a name at non-word characters
     (``atis_flight#atis_airfare``); Myna keeps such a name whole, as the flag says. On
@@ -191,8 +191,7 @@ def label_bags(labels: Sequence[str], messages: Sequence[Message]) -> tuple[tupl
     if not tokens:
         return ()
     words = [
-        sorted({w for token in tokens.get(label, [label]) for w in _WORD.findall(token.lower())})
-        or [label]
+        sorted({word for token in tokens.get(label, [label]) for word in _WORDS(token)}) or [label]
         for label in labels
     ]
     distinct_bags = len({tuple(bag) for bag in words}) == len(words)
