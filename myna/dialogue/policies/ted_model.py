@@ -23,6 +23,7 @@ from myna.dialogue.policies.ted import TEDConfig
 from myna.dialogue.policies.ted_features import BLOCKS, TEDVocabulary
 from myna.nlu.diet.layers import TransformerEncoder
 from myna.nlu.diet.losses import cross_entropy_loss, l2_penalty, label_similarities, margin_loss
+from myna.nlu.onnx_export import export_onnx_quietly
 
 # Example sizes for tracing: all above 1, so no dimension is specialised to a constant.
 _EXAMPLE_BATCH, _EXAMPLE_TURNS = 2, 3
@@ -118,7 +119,7 @@ def export_onnx(model: TEDModel, width: int) -> bytes:
     mask = torch.tensor([[True] * _EXAMPLE_TURNS, [True] + [False] * (_EXAMPLE_TURNS - 1)])
     with tempfile.TemporaryDirectory(prefix="myna-ted-") as folder:
         path = Path(folder) / "ted.onnx"
-        torch.onnx.export(
+        export_onnx_quietly(
             model,
             args=(),
             kwargs={"features": features, "mask": mask},

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
+from rich.console import Console
 
 from myna.nlu.classifiers.diet_classifier import DIETClassifier
 from myna.nlu.classifiers.diet_component import DIETComponent, message_rows
@@ -72,7 +73,14 @@ def quantization_cost(folder: Path, examples: Sequence[DIETExample]) -> dict[str
 
 
 class DIETTrainer(DIETComponent):
-    """The shared training step; keeps the torch model for ``predict_torch`` (tests)."""
+    """The shared training step; keeps the torch model for ``predict_torch`` (tests).
+
+    ``show_progress`` shows the epochs' bar (loss, accuracy, entity F1); by default (None)
+    when the output is a terminal, so that batch jobs and tests train without the bar's
+    per-batch metrics.
+    """
+
+    show_progress: bool | None = None
 
     def __init__(self, config: ComponentConfig) -> None:
         super().__init__(config)
@@ -85,7 +93,8 @@ class DIETTrainer(DIETComponent):
             logger.warning("%s: nothing to learn (too few labels), it predicts nothing", self.name)
             return
         config = self.model_config()
-        model = train(config, training.dims, training.examples, show_progress=False)
+        show = Console().is_terminal if self.show_progress is None else self.show_progress
+        model = train(config, training.dims, training.examples, show, self.name)
         self._workdir = tempfile.TemporaryDirectory(prefix=f"myna-{self.name}-")
         folder = Path(self._workdir.name)
         export_diet(model, folder, training.labels, training.schemes, config.quantize)

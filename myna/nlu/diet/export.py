@@ -29,6 +29,7 @@ from myna.nlu.diet.artifacts import (
 from myna.nlu.diet.bilou import TagScheme
 from myna.nlu.diet.lean_graph import TRANSLATION, lean_copy
 from myna.nlu.diet.model import DIETModel
+from myna.nlu.onnx_export import export_onnx_quietly
 
 # Example sizes for tracing: all above 1 and distinct, so no dimension is specialised to
 # a constant or tied to another.
@@ -98,7 +99,7 @@ def export_onnx(model: DIETModel, path: Path) -> tuple[tuple[str, ...], tuple[st
     graph = InferenceGraph(lean_copy(model)).eval()
     inputs = example_inputs(model)
     names = tuple(inputs)
-    torch.onnx.export(
+    export_onnx_quietly(
         graph,
         args=(),
         kwargs=inputs,

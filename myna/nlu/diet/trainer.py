@@ -300,17 +300,21 @@ def train(
     dims: DIETDims,
     examples: Sequence[DIETExample],
     show_progress: bool = True,
+    title: str = "DIET",
 ) -> DIETModel:
     """Train DIET on `examples` (targets in `intent_id` and `tags`); return it in eval mode.
 
-    Large training sets train in several processes (`myna.nlu.diet.parallel`).
+    `show_progress` shows a bar over the epochs, headed `title`, with the training loss,
+    intent accuracy and entity F1. Large training sets train in several processes
+    (`myna.nlu.diet.parallel`).
     """
     _check(config, dims, examples)
     seed = config.random_seed
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
     world = training_processes(len(examples))
-    model = run_data_parallel(world, _train_process, (config, dims, examples, seed, show_progress))
+    arguments = (config, dims, examples, seed, show_progress, title)
+    model = run_data_parallel(world, _train_process, arguments)
     assert model is not None
     return model
 
@@ -322,6 +326,7 @@ def _train_process(
     examples: Sequence[DIETExample],
     seed: int,
     show_progress: bool,
+    title: str,
 ) -> DIETModel | None:
     """The training loop, as run by each process; rank 0 returns the model."""
     # Above each process's own start: rank 0 holds the pipeline and the featurized data
@@ -340,7 +345,7 @@ def _train_process(
         negatives = torch.Generator().manual_seed(seed)
         best: tuple[float, dict[str, torch.Tensor]] | None = None
         leader = peers.rank == 0
-        with progress_bar("DIET", show_progress and leader) as bar:
+        with progress_bar(title, show_progress and leader) as bar:
             task = bar.add_task("epochs", total=config.epochs, info="")
             validation = ""
             for epoch in range(config.epochs):

@@ -33,6 +33,7 @@ from myna.nlu.featurizers.language_model import (
     LanguageModelFeaturizer,
 )
 from myna.nlu.message import Message
+from myna.nlu.onnx_export import export_onnx_quietly
 
 if TYPE_CHECKING:
     from myna.project.nlu import NLUData
@@ -87,10 +88,10 @@ def export_onnx(model: PreTrainedModel, tokenizer: Tokenizer, path: Path) -> Non
     mask = torch.tensor([encoding.attention_mask] * 2, dtype=torch.int64)
     axes = {0: "batch", 1: "sequence"}
     with torch.no_grad():
-        torch.onnx.export(
+        export_onnx_quietly(
             _LastHiddenState(model).eval(),
-            (ids, mask),
-            str(path),
+            args=(ids, mask),
+            f=str(path),
             input_names=list(INPUT_NAMES),
             output_names=[OUTPUT_NAME],
             dynamic_shapes=(axes, axes),

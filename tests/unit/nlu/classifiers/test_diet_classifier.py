@@ -100,3 +100,21 @@ def test_quantize_reports_its_accuracy_cost(
     assert isinstance(serving, DIETClassifier) and serving.runtime is not None
     assert serving.runtime.metadata.quantized
     assert [loaded.parse(t) for t in TEXTS] == [pipeline.parse(t) for t in TEXTS]
+
+
+@pytest.mark.parametrize("show_progress", [True, None])
+def test_training_shows_the_epochs_bar_on_a_terminal_or_when_asked(
+    show_progress: bool | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`None` (the default) shows the bar only on a terminal; pytest's output is not one."""
+    pipeline = Pipeline.from_specs(tiny_specs())
+    diet = pipeline.components[-1]
+    assert isinstance(diet, DIETClassifier)
+    diet.show_progress = show_progress
+    pipeline.train(synthetic_data())
+    out = capsys.readouterr().out
+    if show_progress:
+        assert "DIETClassifier" in out and "8/8" in out
+        assert "loss" in out and "i_acc" in out and "e_f1" in out
+    else:
+        assert "DIETClassifier" not in out and "i_acc" not in out

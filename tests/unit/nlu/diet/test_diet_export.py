@@ -3,6 +3,7 @@
 import dataclasses
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,20 @@ def test_onnx_matches_torch(trained: Trained, exported: Path, size: int, seed: i
         )
         for row, n_tokens in enumerate(tokens.sum(axis=1)):
             assert prediction.tags[head][row].tolist() == torch_tags[row, :n_tokens].tolist()
+
+
+def test_export_leaves_the_exporters_routine_messages_out(
+    trained: Trained, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A training run's output carries no exporter chatter: no skipped torchvision
+    operators, no merged axis names (`myna.nlu.onnx_export`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        export_diet(trained.model, tmp_path, trained.intents, trained.schemes, quantize_int8=False)
+    assert "torchvision" not in capfd.readouterr().err
+    messages = [str(warning.message) for warning in caught]
+    assert not [m for m in messages if "axis name" in m or "LeafSpec" in m], messages
+    assert (tmp_path / "model.onnx").stat().st_size > 0
 
 
 def test_sentence_rows_apart_give_the_same_outputs(trained: Trained, exported: Path) -> None:
