@@ -22,7 +22,7 @@ from myna.nlu.diet.layers import (
     SparseInput,
     TransformerEncoder,
 )
-from myna.nlu.diet.losses import WholeBatch, batch_similarities, cross_entropy_loss, margin_loss
+from myna.nlu.diet.losses import batch_similarities, cross_entropy_loss, margin_loss
 from myna.nlu.diet.torch_crf import CRF
 
 
@@ -39,8 +39,6 @@ class TensorBatch:
     tags: dict[str, torch.Tensor]
     # The sparse-input table rows `feature_ids` index (`BatchRows.weights`); None: the table.
     table: torch.Tensor | None = None
-    # The whole batch, if this is a process's part of it (data-parallel training).
-    whole: WholeBatch | None = None
 
 
 @dataclass
@@ -224,10 +222,8 @@ class DIETModel(nn.Module):
         text = self.text_embeddings(sentence)
         labels = self.label_embeddings()
         positives = batch.intent_ids
-        whole = batch.whole or WholeBatch.draw(
-            positives, self.dims.n_intents, self.config.number_of_negative_examples
-        )
-        sim = batch_similarities(text, labels, whole)
+        count = self.config.number_of_negative_examples
+        sim = batch_similarities(text, labels, positives, count)
         loss_fn = cross_entropy_loss if self.config.loss_type == "cross_entropy" else margin_loss
         loss = loss_fn(sim, self.config).mean()
         predicted = (text @ labels.T).argmax(dim=-1)

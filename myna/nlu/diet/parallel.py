@@ -8,12 +8,11 @@ single-threaded matrix products at once ran at 45 GFLOP/s each, one alone at 62)
 Every process runs the same loop over the same batches (same seed), takes its share of
 each batch (`Peers.share`), and the processes sum their gradients (`GradientSum`, in a
 file they all map, `SharedSum`) before the L2 term and Adam's step, so all take the same
-step and hold the same weights. The intent loss compares each message with other messages
-of the whole batch: their embeddings are gathered from all processes (`Peers.gatherer`,
-two small gloo collectives a step), and their gradients go back to the processes that
-hold them. The calling process is rank 0 and keeps the model; the
-others are started for the run (`myna.nlu.diet.peer`) and exit with it. gloo (over
-loopback) connects them for barriers and small sums.
+step and hold the same weights; that sum is the only point in a step where they wait for
+each other (the intent loss's batch negatives come from each process's own share). The
+calling process is rank 0 and keeps the model; the others are started for the run
+(`myna.nlu.diet.peer`) and exit with it. gloo (over loopback) connects them for barriers
+and small sums.
 
 `MYNA_TRAINING_PROCESSES` sets the number of processes; by default one per usable core
 (`usable_cores`: a container's CPU limit counts), with at least `EXAMPLES_PER_PROCESS`
@@ -94,36 +93,17 @@ class Peers:
     folder: Path | None = None
 
     def share(self, batch: Sequence[int]) -> list[int]:
-        """This process's part of a batch (`positions`)."""
-        return [batch[i] for i in self.positions(len(batch))]
-
-    def positions(self, size: int, rank: int | None = None) -> list[int]:
-        """Positions of this process's (or `rank`'s) part in a batch of `size`, dealt in
-        snake order: in each round of `world` examples rank r takes the r-th, in every
-        other round the r-th from the end. Batches are sorted by length, so the parts cost
-        about the same; dealt in plain turns, the last rank got the longer example of every
-        round and the others waited for it."""
-        world = self.world
-        rank = self.rank if rank is None else rank
+        """This process's part of a batch, dealt in snake order: in each round of `world`
+        examples rank r takes the r-th, in every other round the r-th from the end. Batches
+        are sorted by length, so the parts cost about the same; dealt in plain turns, the
+        last rank got the longer example of every round and the others waited for it."""
+        world, rank = self.world, self.rank
 
         def taker(position: int) -> int:
             turn = position % world
             return turn if (position // world) % 2 == 0 else world - 1 - turn
 
-        return [i for i in range(size) if taker(i) == rank]
-
-    def gatherer(self, size: int) -> Callable[[torch.Tensor], torch.Tensor]:
-        """A function from this process's part of a batch of `size` rows [b, E] to the
-        whole batch's rows [B, E] in batch order, differentiable (`_GatherRows`)."""
-        if self.world == 1:
-            return lambda part: part
-        return lambda part: _GatherRows.apply(part, self, size)
-
-    def idle_gather(self, size: int, width: int) -> None:
-        """Take part in the collectives of a `gatherer(size)` gather, forward and backward,
-        with no rows of the batch (a batch smaller than the number of processes)."""
-        _gather_parts(torch.zeros(0, width), self, size)
-        dist.all_reduce(torch.zeros(size, width))
+        return [example for i, example in enumerate(batch) if taker(i) == rank]
 
     def sum_(self, tensor: torch.Tensor) -> torch.Tensor:
         """Sum `tensor` over the processes, in place."""
@@ -136,36 +116,6 @@ class Peers:
         if self.world > 1:
             for tensor in tensors:
                 dist.broadcast(tensor, src=0)
-
-
-def _gather_parts(part: torch.Tensor, peers: Peers, size: int) -> torch.Tensor:
-    """Every process's part [b_r, E] of a batch of `size` rows, put in batch order."""
-    parts = [peers.positions(size, rank) for rank in range(peers.world)]
-    padded = part.new_zeros(max(len(positions) for positions in parts), part.shape[1])
-    padded[: part.shape[0]] = part
-    received = [torch.empty_like(padded) for _ in parts]
-    dist.all_gather(received, padded)
-    whole = part.new_empty(size, part.shape[1])
-    for positions, rows in zip(parts, received, strict=True):
-        whole[positions] = rows[: len(positions)]
-    return whole
-
-
-class _GatherRows(torch.autograd.Function):
-    """The whole batch's rows from each process's part. Every process's loss may use any
-    row, so the backward pass sums the rows' gradients over the processes and keeps the
-    part's own."""
-
-    @staticmethod
-    def forward(ctx: Any, part: torch.Tensor, peers: Peers, size: int) -> torch.Tensor:
-        ctx.positions = torch.tensor(peers.positions(size))
-        return _gather_parts(part.detach(), peers, size)
-
-    @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None, None]:
-        summed = grad.contiguous().clone()
-        dist.all_reduce(summed)
-        return summed[ctx.positions], None, None
 
 
 class SharedSum:

@@ -24,24 +24,3 @@ def sum_in_two(peers: Peers) -> list[list[float]]:
     first = shared([torch.tensor([1.0, 2.0]) * scale, torch.tensor([3.0]) * scale]).tolist()
     second = shared([torch.tensor([1.0, 2.0, 3.0]) * scale]).tolist()
     return [first, second]
-
-
-def gather_in_two(peers: Peers) -> list:
-    """Gathers a batch of 5 rows from two parts, and a batch of 1 that only rank 0 holds.
-    Returns the whole first batch, its rows' gradients (gathered back from the parts) of a
-    loss that weighs the whole batch differently in each process, and the gradient of the
-    row of one."""
-    positions = peers.positions(5)
-    part = torch.tensor([[float(p), 10.0 * p] for p in positions], requires_grad=True)
-    whole = peers.gatherer(5)(part)
-    weights = torch.arange(10.0).view(5, 2) * (1.0 if peers.rank == 0 else -2.0)
-    (whole * weights).sum().backward()
-    assert part.grad is not None
-    gradients = peers.gatherer(5)(part.grad)
-    if peers.rank == 0:
-        alone = torch.ones(1, 2, requires_grad=True)
-        (peers.gatherer(1)(alone) * 3.0).sum().backward()
-        assert alone.grad is not None
-        return [whole.tolist(), gradients.tolist(), alone.grad.tolist()]
-    peers.idle_gather(1, 2)
-    return []

@@ -9,7 +9,7 @@ import pytest
 import torch
 from conftest import SMALL
 from diet_synthetic import dims, examples, make_dataset, schemes
-from peer_targets import fail_on, gather_in_two, sum_in_two
+from peer_targets import fail_on, sum_in_two
 
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.model import DIETModel
@@ -35,16 +35,17 @@ def _train(config: DIETConfig, processes: int, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_two_processes_take_the_steps_one_process_takes(monkeypatch: pytest.MonkeyPatch) -> None:
-    # No dropout and every other intent as a negative: nothing random is left in a step,
-    # so the summed gradients of the two halves must be the whole batch's. Batches of 7
-    # split 4 + 3, so a share's weight in the sum matters.
+    # No dropout and no intent head (its batch negatives are drawn from each process's
+    # share): nothing random is left in a step, so the summed gradients of the two halves
+    # must be the whole batch's. Batches of 7 split 4 + 3, so a share's weight in the sum
+    # matters.
     config = DIETConfig(
         **{
             **SMALL,
             "epochs": 3,
             "batch_size": [7, 7],
             "drop_rate": 0.0,
-            "number_of_negative_examples": 10,
+            "intent_classification": False,
         }
     )
     one = _train(config, 1, monkeypatch)
@@ -151,11 +152,3 @@ def test_batches_are_dealt_in_snake_order() -> None:
 def test_the_shared_sum_adds_every_process_vector() -> None:
     results = run_data_parallel(2, sum_in_two, ())
     assert results == [[1.0 + 10.0, 2.0 + 20.0, 3.0 + 30.0]] * 2
-
-
-def test_a_gathered_batch_sums_every_process_gradient_into_its_rows() -> None:
-    whole, gradients, alone = run_data_parallel(2, gather_in_two, ())
-    assert whole == [[float(p), 10.0 * p] for p in range(5)]
-    # Each row's gradient from both losses: (1 - 2) × its weights.
-    assert gradients == (-torch.arange(10.0).view(5, 2)).tolist()
-    assert alone == [[3.0, 3.0]]  # a batch of one: rank 1 only joins the collectives
