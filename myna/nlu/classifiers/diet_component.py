@@ -30,7 +30,7 @@ from myna.nlu.component import Component, ComponentConfig, load_json, save_json
 from myna.nlu.diet.artifacts import METADATA_FILE
 from myna.nlu.diet.bilou import TagScheme, encode_entities, schemes_from_entities
 from myna.nlu.diet.config import DIETConfig
-from myna.nlu.diet.data import DIETDims, DIETExample, stack_rows
+from myna.nlu.diet.data import MAX_TOKENS, DIETDims, DIETExample, stack_rows
 from myna.nlu.diet.runtime import DIETPrediction, DIETRuntime
 from myna.nlu.features import (
     PADDING_INDEX,
@@ -45,7 +45,6 @@ from myna.nlu.message import Message
 if TYPE_CHECKING:
     from myna.project.nlu import NLUData, NLUExample
 
-MAX_TOKENS = 512
 COMPONENT_FILE = "component.json"
 # DIETConfig fields of a component config; weight_sparsity is already in connection_density.
 _MODEL_FIELDS = frozenset(DIETConfig.model_fields) - {"weight_sparsity"}

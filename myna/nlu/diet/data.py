@@ -14,6 +14,9 @@ from typing import Any
 import numpy as np
 
 HEADS = ("entity", "role", "group")
+# The most token rows of one example; the exported graph's position table has one more row
+# (the sentence row), so longer inputs are cut to this many tokens before they reach it.
+MAX_TOKENS = 512
 # Batches sorted by length together in training (see `length_batches`).
 BUCKET_BATCHES = 2
 

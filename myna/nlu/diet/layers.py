@@ -316,6 +316,21 @@ class TransformerEncoder(nn.Module):
             EncoderLayer(size, heads, density, drop, drop_attention) for _ in range(layers)
         )
         self.norm = nn.LayerNorm(size)
+        # Inference only: the encodings of positions 0..n-1 precomputed (`tabulate_positions`,
+        # for export); empty, they are computed for each length.
+        self.position_table: torch.Tensor
+        self.register_buffer("position_table", torch.empty(0, size), persistent=False)
+
+    def tabulate_positions(self, rows: int) -> None:
+        """Look the position encodings of inference up in a table of `rows` rows instead of
+        computing them: one Gather in the exported graph instead of a Range, sin, cos and
+        a Where; positions from `rows` on are then out of range."""
+        self.position_table = positional_encoding(rows, self.size, self.position_table.device)
+
+    def _positions(self, length: int, device: torch.device) -> torch.Tensor:
+        if not len(self.position_table):
+            return positional_encoding(length, self.size, device)
+        return self.position_table.index_select(0, torch.arange(length, device=device))
 
     def forward(self, inputs: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """[B, T, in] → [B, T, size]; in training via the packed rows (zeros on padding)."""
@@ -323,7 +338,7 @@ class TransformerEncoder(nn.Module):
             layout = RowLayout(mask)
             return layout.unpack(self.forward_rows(layout.pack(inputs), layout))
         hidden = self.projection(inputs) * math.sqrt(self.size)
-        hidden = hidden + positional_encoding(inputs.shape[1], self.size, inputs.device)
+        hidden = hidden + self._positions(inputs.shape[1], inputs.device)
         hidden = self.dropout(hidden)
         padding = ~mask
         future = future_mask(inputs.shape[1], inputs.device) if self.causal else None

@@ -14,6 +14,8 @@ outputs.
 * `SparseInput`'s lookup-multiply-sum is a Mul and a ReduceSum over the [B, T, K, units]
   lookups; `MatMulSparseInput` weighs and sums them in one batched MatMul ([1, K] × [K,
   units] per row) instead, one pass less over the largest tensor of the graph.
+* The transformer's sinusoidal position encodings come from a table of `MAX_TOKENS` + 1
+  rows (`TransformerEncoder.tabulate_positions`), one Gather instead of six nodes.
 """
 
 import copy
@@ -26,7 +28,8 @@ from onnxscript import opset18 as op
 from torch import nn
 from torch.nn import functional as F
 
-from myna.nlu.diet.layers import SparseInput
+from myna.nlu.diet.data import MAX_TOKENS
+from myna.nlu.diet.layers import SparseInput, TransformerEncoder
 
 
 def _attention_schema() -> OpSchema:
@@ -158,9 +161,12 @@ _STAND_INS: dict[type[nn.Module], type[nn.Module]] = {
 
 
 def lean_copy(model: nn.Module) -> nn.Module:
-    """A copy of `model` in eval mode, every module with a stand-in replaced by it."""
+    """A copy of `model` in eval mode, every module with a stand-in replaced by it, and its
+    position encodings tabulated for up to `MAX_TOKENS` tokens and the sentence row."""
     lean = copy.deepcopy(model).eval()
     for module in list(lean.modules()):
+        if isinstance(module, TransformerEncoder):
+            module.tabulate_positions(MAX_TOKENS + 1)
         for name, child in module.named_children():
             stand_in = _STAND_INS.get(type(child))
             if stand_in is not None:

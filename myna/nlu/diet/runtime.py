@@ -22,6 +22,7 @@ from myna.nlu.diet.artifacts import (
 )
 from myna.nlu.diet.bilou import Token, decode_entities
 from myna.nlu.diet.crf import CRFDecoder
+from myna.nlu.diet.data import MAX_TOKENS
 
 
 @dataclass
@@ -111,7 +112,9 @@ class DIETRuntime:
         The sentence rows' sparse features are in `indices`/`values` (training batches) or,
         with their own width, apart in `sentence` = (indices, values) [B, K_s] (serving).
         """
-        batch = mask.shape[0]
+        batch, rows = mask.shape
+        if rows > MAX_TOKENS + 1:
+            raise ValueError(f"DIET takes at most {MAX_TOKENS} tokens per example, got {rows - 1}")
         if "sentence_indices" not in self.metadata.inputs and sentence is not None:
             indices, values = _into_sentence_rows(indices, values, mask, sentence)
         feeds = {

@@ -16,7 +16,7 @@ pytest.importorskip("onnxruntime")
 pytest.importorskip("onnxscript")
 
 from myna.nlu.diet.config import DIETConfig
-from myna.nlu.diet.data import collate
+from myna.nlu.diet.data import MAX_TOKENS, collate
 from myna.nlu.diet.export import export_diet
 from myna.nlu.diet.model import DIETModel
 from myna.nlu.diet.runtime import DIETRuntime, _into_sentence_rows
@@ -51,6 +51,26 @@ def test_onnx_matches_torch(trained: Trained, exported: Path, size: int, seed: i
         )
         for row, n_tokens in enumerate(tokens.sum(axis=1)):
             assert prediction.tags[head][row].tolist() == torch_tags[row, :n_tokens].tolist()
+
+
+def test_graph_takes_max_tokens_and_refuses_more_with_a_clear_error(
+    trained: Trained, exported: Path
+) -> None:
+    """The graph looks position encodings up in a table of MAX_TOKENS + 1 rows: the longest
+    example serving gives it (MAX_TOKENS tokens and the sentence row) runs as in torch."""
+    runtime = DIETRuntime.load(exported, quantized=False)
+    rows = MAX_TOKENS + 1
+    generator = np.random.default_rng(5)
+    indices = generator.integers(1, trained.model.dims.sparse_size + 1, (1, rows, 3))
+    values = generator.random((1, rows, 3), dtype=np.float32)
+    mask = np.ones((1, rows), dtype=bool)
+    outputs = runtime.run(indices, values, mask)
+    with torch.no_grad():
+        expected = trained.model(*(torch.from_numpy(a) for a in (indices, values, mask)))
+    np.testing.assert_allclose(outputs["entity_logits"], expected["entity_logits"], atol=1e-4)
+    too_long = np.ones((1, rows + 1), dtype=bool)
+    with pytest.raises(ValueError, match=f"at most {MAX_TOKENS} tokens"):
+        runtime.run(np.ones((1, rows + 1, 3), np.int64), np.ones((1, rows + 1, 3)), too_long)
 
 
 def test_export_leaves_the_exporters_routine_messages_out(

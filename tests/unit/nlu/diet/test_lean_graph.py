@@ -13,6 +13,7 @@ from torch import nn
 
 pytest.importorskip("onnxscript")
 
+from myna.nlu.diet.data import MAX_TOKENS
 from myna.nlu.diet.export import export_diet
 from myna.nlu.diet.layers import SparseInput, TransformerEncoder
 from myna.nlu.diet.lean_graph import (
@@ -64,6 +65,8 @@ def test_lean_copy_replaces_modules_and_leaves_the_model_alone(trained: Trained)
         if isinstance(child, nn.MultiheadAttention)
     )
     assert any(isinstance(m, nn.MultiheadAttention) for m in trained.model.modules())
+    assert len(lean.encoder.position_table) == MAX_TOKENS + 1
+    assert len(trained.model.encoder.position_table) == 0
 
 
 def test_exported_attention_is_one_onnxruntime_node(trained: Trained, tmp_path: Path) -> None:
@@ -72,6 +75,20 @@ def test_exported_attention_is_one_onnxruntime_node(trained: Trained, tmp_path: 
     kinds = collections.Counter((node.domain, node.op_type) for node in graph.node)
     assert kinds[("com.microsoft", "Attention")] == trained.config.number_of_transformer_layers
     assert kinds[("", "Transpose")] == 0 and len(graph.node) < 80
+    assert kinds[("", "Sin")] == kinds[("", "Cos")] == 0  # position encodings: a table
+
+
+def test_tabulated_positions_equal_the_computed_ones() -> None:
+    torch.manual_seed(3)
+    encoder = TransformerEncoder(8, 16, 1, 4, 1.0, 0.0, 0.0).eval()
+    inputs = torch.randn(2, 7, 8)
+    mask = torch.tensor([[True] * 7, [True] * 4 + [False] * 3])
+    with torch.no_grad():
+        computed = encoder(inputs, mask)
+        encoder.tabulate_positions(7)
+        tabulated = encoder(inputs, mask)
+    torch.testing.assert_close(tabulated, computed, rtol=0, atol=0)
+    assert "position_table" not in encoder.state_dict()  # models load as before
 
 
 @pytest.mark.parametrize("causal", [False, True])
