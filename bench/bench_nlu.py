@@ -9,7 +9,8 @@ stage runs in its own process, so memory and load time are those of a fresh proc
 * train: trains on ``train.yml`` and persists the pipeline (train time, peak RSS);
 * serve: loads it (load time, VmRSS after load), scores ``test.yml`` with
   ``myna.nlu.evaluation.evaluate``, then times single-message parses (one thread, after
-  warm-up) and a sequential parse of the whole test set (throughput).
+  warm-up), a sequential parse of the whole test set (throughput) and the same texts
+  through ``Pipeline.parse_batch`` (batch throughput: DIET runs on batches).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 from bench_nlu_latency import REPO, specs
 
+from myna.nlu.classifiers.diet_component import BATCH_SIZE
 from myna.nlu.evaluation import evaluate
 from myna.nlu.pipeline import Pipeline
 from myna.project.config import ComponentSpec, load_config
@@ -173,6 +175,9 @@ def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
     for text in texts:
         pipeline.parse(text)
     throughput = len(texts) / ((time.perf_counter_ns() - begun) / 1e9)
+    begun = time.perf_counter_ns()
+    pipeline.parse_batch(texts)
+    batch_throughput = len(texts) / ((time.perf_counter_ns() - begun) / 1e9)
     return {
         "test examples": summary.examples,
         "intent accuracy": round(summary.scores.intent_accuracy, 4),
@@ -184,6 +189,9 @@ def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
         "VmRSS after load MiB (process that only loads)": round(rss),
         **percentiles(timings),
         "throughput msg/s (sequential parse of test set)": round(throughput),
+        f"throughput msg/s (parse_batch of test set, {BATCH_SIZE} per run)": round(
+            batch_throughput
+        ),
         "load average at serve end": load_average(),
     }
 

@@ -56,6 +56,12 @@ class Component(ABC):
     def process(self, message: Message) -> None:
         """Add this component's output to ``message``."""
 
+    def process_batch(self, messages: Sequence[Message]) -> None:
+        """``process`` each message; components that run a model override this to run it
+        on many messages at once."""
+        for message in messages:
+            self.process(message)
+
     def persist(self, directory: Path) -> None:  # noqa: B027
         """Write what was learnt into ``directory`` (which exists and is empty)."""
 

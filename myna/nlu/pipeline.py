@@ -78,17 +78,35 @@ class Pipeline:
 
         ``known_intents`` defaults to the intents of the training data.
         """
-        shortcut = decode_shortcut(text, self.intents if known_intents is None else known_intents)
-        if shortcut is not None:
-            return shortcut
-        message = Message(text)
-        for component in self.components:
-            component.process(message)
-        return message
+        return self.process_batch([text], known_intents=known_intents)[0]
 
     def parse(self, text: str, *, known_intents: Collection[str] | None = None) -> dict[str, Any]:
         """Rasa's ``/model/parse`` result for ``text``."""
         return self.process(text, known_intents=known_intents).to_parse_result()
+
+    def process_batch(
+        self, texts: Sequence[str], *, known_intents: Collection[str] | None = None
+    ) -> list[Message]:
+        """``process`` for many texts, in order; each component takes them all at once, so
+        DIET models run on batches (higher throughput, more latency per text)."""
+        intents = self.intents if known_intents is None else known_intents
+        messages: list[Message] = []
+        pending: list[Message] = []  # not `/intent` shortcuts: the components' work
+        for text in texts:
+            shortcut = decode_shortcut(text, intents)
+            if shortcut is None:
+                pending.append(Message(text))
+            messages.append(pending[-1] if shortcut is None else shortcut)
+        for component in self.components:
+            component.process_batch(pending)
+        return messages
+
+    def parse_batch(
+        self, texts: Sequence[str], *, known_intents: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """``parse`` for many texts, in order (see ``process_batch``)."""
+        messages = self.process_batch(texts, known_intents=known_intents)
+        return [message.to_parse_result() for message in messages]
 
     def persist(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from myna.nlu.classifiers.diet_component import (
 )
 from myna.nlu.component import ComponentConfig
 from myna.nlu.diet.config import DIETConfig
+from myna.nlu.diet.runtime import DIETPrediction
 from myna.nlu.message import Message
 
 if TYPE_CHECKING:
@@ -54,15 +55,12 @@ class DIETClassifier(DIETComponent):
             self.config.featurizers,
         )
 
-    def process(self, message: Message) -> None:
-        result = self.predict(message)
-        if result is None or self.runtime is None:
-            return
-        prediction, n_tokens = result
-        ranking = self.runtime.intent_ranking(prediction, 0)
+    def apply(self, message: Message, prediction: DIETPrediction, row: int, tokens: int) -> None:
+        assert self.runtime is not None  # a prediction comes from the runtime
+        ranking = self.runtime.intent_ranking(prediction, row)
         if ranking:
             message.intent = dict(ranking[0])
             message.intent_ranking = ranking
         if self.runtime.heads:
-            spans = [(t.start, t.end) for t in message.tokens[:n_tokens]]
-            message.entities.extend(self.runtime.entities(prediction, 0, message.text, spans))
+            spans = [(t.start, t.end) for t in message.tokens[:tokens]]
+            message.entities.extend(self.runtime.entities(prediction, row, message.text, spans))

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from myna.project.nlu import NLUData, NLUExample
 
 COMPONENT_FILE = "component.json"
+# Messages per model run in `DIETComponent.process_batch`.
+BATCH_SIZE = 64
 # DIETConfig fields of a component config; weight_sparsity is already in connection_density.
 _MODEL_FIELDS = frozenset(DIETConfig.model_fields) - {"weight_sparsity"}
 
@@ -93,6 +95,47 @@ class MessageInputs:
     sentence_indices: np.ndarray
     sentence_values: np.ndarray
     dense: np.ndarray | None
+
+    @property
+    def tokens(self) -> int:
+        """How many of the message's tokens the model sees."""
+        return int(self.indices.shape[0]) - 1
+
+
+Padded = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, tuple[np.ndarray, np.ndarray]]
+
+
+def padded_inputs(batch: Sequence[MessageInputs]) -> Padded:
+    """`DIETRuntime.predict`'s inputs for a batch: indices, values [B, T, K], mask [B, T],
+    dense [B, T, D] or None, and the sentence rows' (indices, values) [B, K_s]."""
+    if len(batch) == 1:  # one message (serving's usual case): views, no copies
+        (item,) = batch
+        mask = np.ones((1, item.indices.shape[0]), dtype=bool)
+        dense = None if item.dense is None else item.dense[None]
+        sentence = (item.sentence_indices, item.sentence_values)
+        return item.indices[None], item.values[None], mask, dense, sentence
+    rows = max(item.indices.shape[0] for item in batch)
+    width = max(item.indices.shape[1] for item in batch)
+    sentence_width = max(item.sentence_indices.shape[1] for item in batch)
+    indices = np.full((len(batch), rows, width), PADDING_INDEX, dtype=np.int64)
+    values = np.zeros((len(batch), rows, width), dtype=np.float32)
+    mask = np.zeros((len(batch), rows), dtype=bool)
+    sentence_indices = np.full((len(batch), sentence_width), PADDING_INDEX, dtype=np.int64)
+    sentence_values = np.zeros((len(batch), sentence_width), dtype=np.float32)
+    dense = None
+    if batch[0].dense is not None:
+        dense = np.zeros((len(batch), rows, batch[0].dense.shape[1]), dtype=np.float32)
+    for b, item in enumerate(batch):
+        n, k = item.indices.shape
+        indices[b, :n, :k], values[b, :n, :k], mask[b, :n] = item.indices, item.values, True
+        k_s = item.sentence_indices.shape[1]
+        sentence_indices[b, :k_s], sentence_values[b, :k_s] = (
+            item.sentence_indices,
+            item.sentence_values,
+        )
+        if dense is not None and item.dense is not None:
+            dense[b, :n] = item.dense
+    return indices, values, mask, dense, (sentence_indices, sentence_values)
 
 
 def message_inputs(message: Message, featurizers: Sequence[str] = ()) -> MessageInputs | None:
@@ -225,22 +268,42 @@ class DIETComponent(Component):
         """The component's options the DIET network knows (without component extras)."""
         return DIETConfig.model_validate(self.config.model_dump(include=set(_MODEL_FIELDS)))
 
+    @abstractmethod
+    def apply(self, message: Message, prediction: DIETPrediction, row: int, tokens: int) -> None:
+        """Add row `row` of `prediction` to `message` (the model saw its first `tokens`)."""
+
     def predict(self, message: Message) -> tuple[DIETPrediction, int] | None:
         """The prediction for one message and how many of its tokens the model saw."""
-        if self.runtime is None:
-            return None
-        inputs = message_inputs(message, self.config.featurizers)
+        inputs = self._inputs(message)
         if inputs is None:
             return None
-        rows = inputs.indices.shape[0]
-        prediction = self.runtime.predict(
-            inputs.indices[None],
-            inputs.values[None],
-            np.ones((1, rows), dtype=bool),
-            None if inputs.dense is None else inputs.dense[None],
-            (inputs.sentence_indices, inputs.sentence_values),
-        )
-        return prediction, rows - 1
+        return self._predict([inputs]), inputs.tokens
+
+    def process(self, message: Message) -> None:
+        result = self.predict(message)
+        if result is not None:
+            self.apply(message, result[0], 0, result[1])
+
+    def process_batch(self, messages: Sequence[Message]) -> None:
+        """`process` for many messages, with one model run per `BATCH_SIZE` of them (of
+        similar lengths, so little padding)."""
+        ready = [(m, inputs) for m in messages if (inputs := self._inputs(m)) is not None]
+        ready.sort(key=lambda pair: pair[1].tokens)
+        for start in range(0, len(ready), BATCH_SIZE):
+            group = ready[start : start + BATCH_SIZE]
+            prediction = self._predict([inputs for _, inputs in group])
+            for row, (message, inputs) in enumerate(group):
+                self.apply(message, prediction, row, inputs.tokens)
+
+    def _inputs(self, message: Message) -> MessageInputs | None:
+        if self.runtime is None:
+            return None
+        return message_inputs(message, self.config.featurizers)
+
+    def _predict(self, batch: Sequence[MessageInputs]) -> DIETPrediction:
+        assert self.runtime is not None  # `_inputs` gave inputs
+        indices, values, mask, dense, sentence = padded_inputs(batch)
+        return self.runtime.predict(indices, values, mask, dense, sentence)
 
     def persist(self, directory: Path) -> None:
         if self.model_dir is not None:

@@ -19,6 +19,7 @@ from pydantic import Field
 from myna.nlu.classifiers.diet_component import DIETComponent, TrainingSet, build_training_set
 from myna.nlu.component import ComponentConfig
 from myna.nlu.diet.config import DIETConfig
+from myna.nlu.diet.runtime import DIETPrediction
 from myna.nlu.message import Message
 
 if TYPE_CHECKING:
@@ -79,11 +80,9 @@ class ResponseSelector(DIETComponent):
             selected, response_key, labels if len(labels) > 1 else [], {}, self.config.featurizers
         )
 
-    def process(self, message: Message) -> None:
-        result = self.predict(message)
-        if result is None or self.runtime is None:
-            return
-        ranking = self.runtime.intent_ranking(result[0], 0)
+    def apply(self, message: Message, prediction: DIETPrediction, row: int, tokens: int) -> None:
+        assert self.runtime is not None  # a prediction comes from the runtime
+        ranking = self.runtime.intent_ranking(prediction, row)
         if not ranking:
             return
         selector = dict(message.response_selector or {})

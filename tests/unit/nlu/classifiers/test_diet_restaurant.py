@@ -11,13 +11,16 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from conftest import MODELS, Restaurant
 
+from myna.nlu.classifiers import diet_component
 from myna.nlu.classifiers.diet_component import MAX_TOKENS
 from myna.nlu.classifiers.diet_training import DIETTrainer
+from myna.nlu.diet.runtime import DIETPrediction, DIETRuntime
 from myna.nlu.message import Message
 from myna.nlu.pipeline import Pipeline
 
@@ -123,3 +126,46 @@ def test_unusual_input_parses(restaurant: Restaurant, text: str) -> None:
     # Long messages: DIET looks at the first MAX_TOKENS tokens only.
     limit = message.tokens[MAX_TOKENS - 1].end if len(message.tokens) >= MAX_TOKENS else len(text)
     assert all(entity["end"] <= limit for entity in result["entities"])
+
+
+def _assert_close(batched: Any, alone: Any) -> None:
+    """Equal parse results, floats to 1e-5: a batch pads, which can move the last bits."""
+    if isinstance(alone, float):
+        assert batched == pytest.approx(alone, abs=1e-5)
+    elif isinstance(alone, dict):
+        assert isinstance(batched, dict) and batched.keys() == alone.keys()
+        for key, value in alone.items():
+            _assert_close(batched[key], value)
+    elif isinstance(alone, list):
+        assert isinstance(batched, list) and len(batched) == len(alone)
+        for ours, theirs in zip(batched, alone, strict=True):
+            _assert_close(ours, theirs)
+    else:
+        assert batched == alone
+
+
+@pytest.mark.parametrize("batch_size", [7, diet_component.BATCH_SIZE])
+def test_batch_parse_equals_parsing_one_by_one(
+    restaurant: Restaurant, batch_size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches mix lengths (one over MAX_TOKENS), empty text and `/intent` shortcuts."""
+    monkeypatch.setattr(diet_component, "BATCH_SIZE", batch_size)
+    texts = [*restaurant.texts, "", "/greet", "😀", LONG, "book a table in Rome"]
+    runs: list[int] = []
+    predict = DIETRuntime.predict
+
+    def counted(runtime: DIETRuntime, indices: np.ndarray, *args: Any) -> DIETPrediction:
+        runs.append(len(indices))
+        return predict(runtime, indices, *args)
+
+    monkeypatch.setattr(DIETRuntime, "predict", counted)
+    batched = restaurant.pipeline.parse_batch(texts)
+    # DIETClassifier and ResponseSelector: full batches but the last, all but the shortcut.
+    full, rest = divmod(len(texts) - 1, batch_size)
+    assert sorted(runs) == sorted(2 * ([batch_size] * full + [rest] * (rest > 0)))
+    monkeypatch.setattr(DIETRuntime, "predict", predict)
+    assert [result["text"] for result in batched] == texts
+    for text, result in zip(texts, batched, strict=True):
+        _assert_close(result, restaurant.pipeline.parse(text))
+    shortcut = batched[-4]["intent"]
+    assert (shortcut["name"], shortcut["confidence"]) == ("greet", 1.0)
