@@ -29,7 +29,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from myna.nlu.diet.data import MAX_TOKENS
-from myna.nlu.diet.layers import SparseInput, TransformerEncoder
+from myna.nlu.diet.layers import SparseInput, TransformerEncoder, weighted_lookup_sum
 
 
 def _attention_schema() -> OpSchema:
@@ -150,8 +150,7 @@ class MatMulSparseInput(nn.Module):
         self.bias = sparse.bias
 
     def forward(self, indices: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
-        summed = torch.matmul(values.unsqueeze(-2), self.embedding(indices)).squeeze(-2)
-        return summed + self.bias
+        return weighted_lookup_sum(self.embedding, indices, values) + self.bias
 
 
 _STAND_INS: dict[type[nn.Module], type[nn.Module]] = {

@@ -21,6 +21,7 @@ from myna.nlu.diet.layers import (
     RowLayout,
     SparseInput,
     TransformerEncoder,
+    weighted_lookup_sum,
 )
 from myna.nlu.diet.losses import batch_similarities, cross_entropy_loss, margin_loss
 from myna.nlu.diet.torch_crf import CRF
@@ -169,8 +170,7 @@ class DIETModel(nn.Module):
         self, indices: torch.Tensor, values: torch.Tensor, mask: torch.Tensor
     ) -> torch.Tensor:
         """Sparse features [B, K_s] summed and put at each example's sentence row [B, T, U]."""
-        # [B, 1, K_s] x [B, K_s, U]: one MatMul, not a product and a sum over [B, K_s, U].
-        summed = torch.matmul(values.unsqueeze(1), self.sparse.embedding(indices)).squeeze(1)
+        summed = weighted_lookup_sum(self.sparse.embedding, indices, values)
         rows = torch.arange(mask.shape[1], device=mask.device).unsqueeze(0)
         at_sentence = rows == sentence_positions(mask).unsqueeze(1)
         return at_sentence.unsqueeze(-1).to(summed.dtype) * summed.unsqueeze(1)
