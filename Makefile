@@ -52,8 +52,8 @@ bench-load: setup  ## time loading the benchmark datasets and the example projec
 DATASET ?= snips_goo2018
 EPOCHS ?= 100
 CONFIG ?=
-bench-nlu: setup  ## train + score an NLU pipeline: DATASET=snips_goo2018|atis [EPOCHS=100] [CONFIG=file]
-	$(BIN)/python bench/bench_nlu.py $(DATASET) --epochs $(EPOCHS) $(if $(CONFIG),--config $(CONFIG))
+bench-nlu: setup  ## train + score an NLU pipeline: DATASET=snips_goo2018|atis [EPOCHS=100] [CONFIG=file] [SEEDS=1,2,3]
+	$(BIN)/python bench/bench_nlu.py $(DATASET) --epochs $(EPOCHS) $(if $(CONFIG),--config $(CONFIG)) $(if $(SEEDS),--seeds $(SEEDS))
 
 bench-dialogue: setup  ## REST turn latency, throughput, RSS and time to ready of `myna run`
 	$(BIN)/python bench/bench_dialogue.py

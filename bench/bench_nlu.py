@@ -1,9 +1,9 @@
 """Train the seed NLU pipeline on a benchmark dataset, score its test set, time it.
 
-``make bench-nlu DATASET=snips_goo2018|atis [EPOCHS=100] [CONFIG=file]``. The seed
-pipeline is Rasa's default pipeline without the ResponseSelector (the datasets have no
-retrieval intents), DIET seeded; ``CONFIG`` names a config.yml whose pipeline is used
-instead (bench/pipelines/ holds the ones tried); ``EPOCHS`` sets DIET's epochs. Each
+``make bench-nlu DATASET=snips_goo2018|atis [EPOCHS=100] [CONFIG=file] [SEEDS=1,2,3]``.
+The seed pipeline is Rasa's default pipeline without the ResponseSelector (the datasets
+have no retrieval intents), DIET seeded; ``CONFIG`` names a config.yml whose pipeline is
+used instead (bench/pipelines/ holds the ones tried); ``EPOCHS`` sets DIET's epochs. Each
 stage runs in its own process, so memory and load time are those of a fresh process:
 
 * train: trains on ``train.yml`` and persists the pipeline (train time, peak RSS);
@@ -11,6 +11,10 @@ stage runs in its own process, so memory and load time are those of a fresh proc
   ``myna.nlu.evaluation.evaluate``, then times single-message parses (one thread, after
   warm-up), a sequential parse of the whole test set (throughput) and the same texts
   through ``Pipeline.parse_batch`` (batch throughput: DIET runs on batches).
+
+A seeded run's quality is one draw: DIET's ``random_seed`` alone moves ATIS intents over
+16 test examples. ``SEEDS`` trains and scores the pipeline once per seed (DIET's
+``random_seed`` set to each) and ends with a table of every seed's quality and the mean.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from typing import Any
 
 import numpy as np
 from bench_nlu_latency import REPO, specs
+from rich.console import Console
+from rich.table import Table
 
 from myna.nlu.classifiers.diet_component import BATCH_SIZE
 from myna.nlu.evaluation import evaluate
@@ -105,15 +111,22 @@ def artifact_mib(directory: Path) -> float:
     return sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 2**20
 
 
-def configured_specs(config: Path, epochs: int) -> list[ComponentSpec]:
-    """The pipeline of `config`, DIET's epochs set to `epochs`."""
-    problems: list[Problem] = []
-    pipeline = load_config(config, problems).pipeline
-    errors = [str(problem) for problem in problems if problem.severity is Severity.ERROR]
-    if errors:
-        raise SystemExit("\n".join(errors))
+def chosen_specs(config: Path | None, epochs: int, seed: int | None) -> list[ComponentSpec]:
+    """The pipeline of `config` (the seed pipeline without one), DIET's epochs set to
+    `epochs` and, unless `seed` is None, its `random_seed` to `seed`."""
+    if config is None:
+        pipeline = specs(epochs, quantize=False)
+    else:
+        problems: list[Problem] = []
+        pipeline = load_config(config, problems).pipeline
+        errors = [str(problem) for problem in problems if problem.severity is Severity.ERROR]
+        if errors:
+            raise SystemExit("\n".join(errors))
+    changes: dict[str, Any] = {"epochs": epochs}
+    if seed is not None:
+        changes["random_seed"] = seed
     return [
-        dataclasses.replace(spec, options={**spec.options, "epochs": epochs})
+        dataclasses.replace(spec, options={**spec.options, **changes})
         if spec.name == "DIETClassifier"
         else spec
         for spec in pipeline
@@ -124,9 +137,11 @@ def peak_rss_mib(who: int) -> int:
     return round(resource.getrusage(who).ru_maxrss / 1024)
 
 
-def train_stage(dataset: str, epochs: int, model_dir: Path, config: Path | None) -> dict[str, Any]:
+def train_stage(
+    dataset: str, epochs: int, model_dir: Path, config: Path | None, seed: int | None
+) -> dict[str, Any]:
     data = load_nlu([DATASETS / dataset / "train.yml"], [])
-    chosen = configured_specs(config, epochs) if config else specs(epochs, quantize=False)
+    chosen = chosen_specs(config, epochs, seed)
     pipeline = Pipeline.from_specs(chosen)
     load = load_average()
     started = time.perf_counter()
@@ -137,6 +152,10 @@ def train_stage(dataset: str, epochs: int, model_dir: Path, config: Path | None)
         "pipeline": str(config) if config else "seed (Rasa default, seeded DIET)",
         "train examples": len(data.examples),
         "DIET epochs": epochs,
+        "DIET random_seed": next(
+            (spec.options.get("random_seed") for spec in chosen if spec.name == "DIETClassifier"),
+            None,
+        ),
         "train time s": round(seconds, 1),
         "train time s/epoch (all components)": round(seconds / epochs, 2),
         "peak RSS training MiB (this process)": peak_rss_mib(resource.RUSAGE_SELF),
@@ -188,6 +207,7 @@ def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
     return {
         "test examples": summary.examples,
         "intent accuracy": round(summary.scores.intent_accuracy, 4),
+        "intent right": round(summary.scores.intent_accuracy * summary.examples),
         "intent macro-F1": round(summary.scores.intent_macro_f1, 4),
         "entity micro-F1 (exact span+type)": round(summary.scores.entity_f1 or 0.0, 4),
         "entity micro-F1 (tokens, DIETClassifier_report.json)": token_f1,
@@ -203,14 +223,67 @@ def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
     }
 
 
-def run_stage(stage: str, args: argparse.Namespace) -> dict[str, Any]:
+def run_stage(
+    stage: str, args: argparse.Namespace, model_dir: Path, seed: int | None
+) -> dict[str, Any]:
     """Run one stage in a fresh interpreter and return its figures."""
     command = [sys.executable, __file__, args.dataset, "--stage", stage]
-    command += ["--epochs", str(args.epochs), "--model-dir", str(args.model_dir)]
+    command += ["--epochs", str(args.epochs), "--model-dir", str(model_dir)]
     if args.config:
         command += ["--config", str(args.config)]
+    if seed is not None:
+        command += ["--seed", str(seed)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def benchmark(args: argparse.Namespace, model_dir: Path, seed: int | None) -> dict[str, Any]:
+    """Train and serve in fresh interpreters; print and return every figure."""
+    speed, capability = speed_probe()
+    figures = {"dataset": args.dataset, "torch CPU kernels": capability}
+    figures.update(run_stage("train", args, model_dir, seed))
+    figures["one core's GFLOP/s before / after training"] = f"{speed} / {speed_probe()[0]}"
+    figures.update(run_stage("serve", args, model_dir, seed))
+    for name, value in figures.items():
+        print(f"{name:50s} {value}", flush=True)
+    return figures
+
+
+def quality(figures: dict[str, Any]) -> dict[str, float]:
+    """A run's quality figures (percentages) and train time, for the seed table."""
+    token_f1 = figures["entity micro-F1 (tokens, DIETClassifier_report.json)"]
+    return {
+        f"intent right of {figures['test examples']}": figures["intent right"],
+        "intent accuracy %": 100 * figures["intent accuracy"],
+        "intent macro-F1 %": 100 * figures["intent macro-F1"],
+        "entity F1 tokens %": 100 * (token_f1 or 0.0),
+        "entity F1 exact %": 100 * figures["entity micro-F1 (exact span+type)"],
+        "train time s": figures["train time s"],
+    }
+
+
+def seed_table(runs: dict[int, dict[str, Any]]) -> Table:
+    """Each seed's quality, then the mean over the seeds, the lowest and the highest."""
+    scored = [quality(figures) for figures in runs.values()]
+    columns = list(scored[0])
+    table = Table("DIET random_seed", *columns)
+    for seed, values in zip(runs, scored, strict=True):
+        table.add_row(str(seed), *(f"{values[c]:.2f}" for c in columns))
+    table.add_section()
+    for label, summary in (("mean", np.mean), ("lowest", np.min), ("highest", np.max)):
+        table.add_row(label, *(f"{float(summary([v[c] for v in scored])):.2f}" for c in columns))
+    return table
+
+
+def seeds_list(text: str) -> list[int]:
+    try:
+        seeds = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        message = f"not a comma-separated list of integers: {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"give distinct seeds, e.g. 1,2,3 (got {text!r})")
+    return seeds
 
 
 def main() -> None:
@@ -220,21 +293,27 @@ def main() -> None:
     parser.add_argument("--model-dir", type=Path)
     parser.add_argument("--config", type=Path, help="a config.yml whose pipeline to train")
     parser.add_argument("--stage", choices=("all", "train", "serve"), default="all")
+    parser.add_argument("--seed", type=int, help="DIET's random_seed (one stage)")
+    parser.add_argument(
+        "--seeds", type=seeds_list, help="train and score once per seed, e.g. 1,2,3"
+    )
     args = parser.parse_args()
     name = f"{args.dataset}-{args.epochs}" + (f"-{args.config.stem}" if args.config else "")
-    args.model_dir = args.model_dir or Path(f"/tmp/myna-bench-nlu-{name}")
+    model_dir = args.model_dir or Path(f"/tmp/myna-bench-nlu-{name}")
     if args.stage == "train":
-        print(json.dumps(train_stage(args.dataset, args.epochs, args.model_dir, args.config)))
+        figures = train_stage(args.dataset, args.epochs, model_dir, args.config, args.seed)
+        print(json.dumps(figures))
     elif args.stage == "serve":
-        print(json.dumps(serve_stage(args.dataset, args.model_dir)))
+        print(json.dumps(serve_stage(args.dataset, model_dir)))
+    elif not args.seeds:
+        benchmark(args, model_dir, args.seed)
     else:
-        speed, capability = speed_probe()
-        figures = {"dataset": args.dataset, "torch CPU kernels": capability}
-        figures.update(run_stage("train", args))
-        figures["one core's GFLOP/s before / after training"] = f"{speed} / {speed_probe()[0]}"
-        figures.update(run_stage("serve", args))
-        for name, value in figures.items():
-            print(f"{name:50s} {value}")
+        runs = {}
+        for seed in args.seeds:
+            print(f"--- DIET random_seed {seed}", flush=True)
+            runs[seed] = benchmark(args, model_dir.with_name(f"{model_dir.name}-seed{seed}"), seed)
+        print(f"\n{args.dataset}, {len(runs)} seeds:")
+        Console(width=160).print(seed_table(runs))
 
 
 if __name__ == "__main__":
