@@ -10,7 +10,10 @@ stage runs in its own process, so memory and load time are those of a fresh proc
 * serve: loads it (load time, VmRSS after load), scores ``test.yml`` with
   ``myna.nlu.evaluation.evaluate``, then times single-message parses (one thread, after
   warm-up), a sequential parse of the whole test set (throughput) and the same texts
-  through ``Pipeline.parse_batch`` (batch throughput: DIET runs on batches).
+  through ``Pipeline.parse_batch`` (batch throughput: DIET runs on batches);
+* serve again, a copy of the model whose DIET graphs are quantised to int8 (what
+  ``quantize: true`` would have exported from the same weights): its quality, size, load
+  time, RSS and parse latency, prefixed ``int8 DIET:``.
 
 A seeded run's quality is one draw: DIET's ``random_seed`` alone moves ATIS intents over
 16 test examples. ``SEEDS`` trains and scores the pipeline once per seed (DIET's
@@ -24,6 +27,7 @@ import dataclasses
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +41,8 @@ from rich.console import Console
 from rich.table import Table
 
 from myna.nlu.classifiers.diet_component import BATCH_SIZE
+from myna.nlu.diet.artifacts import METADATA_FILE
+from myna.nlu.diet.quantization import quantize_exported
 from myna.nlu.evaluation import evaluate
 from myna.nlu.pipeline import Pipeline
 from myna.project.config import ComponentSpec, load_config
@@ -147,6 +153,8 @@ def train_stage(
     started = time.perf_counter()
     pipeline.train(data)
     seconds = time.perf_counter() - started
+    if (model_dir / "pipeline.json").exists():  # an earlier run's model: train anew
+        shutil.rmtree(model_dir)
     pipeline.persist(model_dir)
     return {
         "pipeline": str(config) if config else "seed (Rasa default, seeded DIET)",
@@ -237,21 +245,53 @@ def run_stage(
     return json.loads(output.strip().splitlines()[-1])
 
 
+def int8_copy(model_dir: Path) -> Path | None:
+    """A copy of the trained pipeline whose DIET models serve int8 graphs, as if trained
+    with `quantize: true` (the same weights); None when it has no DIET model."""
+    target = model_dir.with_name(f"{model_dir.name}-int8")
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(model_dir, target)
+    diet_models = [path.parent for path in target.glob(f"*/{METADATA_FILE}")]
+    for directory in diet_models:
+        quantize_exported(directory)
+    return target if diet_models else None
+
+
 def benchmark(args: argparse.Namespace, model_dir: Path, seed: int | None) -> dict[str, Any]:
-    """Train and serve in fresh interpreters; print and return every figure."""
+    """Train and serve in fresh interpreters, then serve the same model with int8 DIET
+    graphs; print and return every figure."""
     speed, capability = speed_probe()
     figures = {"dataset": args.dataset, "torch CPU kernels": capability}
     figures.update(run_stage("train", args, model_dir, seed))
     figures["one core's GFLOP/s before / after training"] = f"{speed} / {speed_probe()[0]}"
     figures.update(run_stage("serve", args, model_dir, seed))
+    quantized = int8_copy(model_dir)
+    if quantized is not None:
+        served = run_stage("serve", args, quantized, seed)
+        figures.update({f"int8 DIET: {name}": served[name] for name in INT8_FIGURES})
     for name, value in figures.items():
         print(f"{name:50s} {value}", flush=True)
     return figures
 
 
+# What the int8 copy's serve stage adds to the figures: its cost in quality, its gain in speed.
+INT8_FIGURES = (
+    "intent right",
+    "entity micro-F1 (tokens, DIETClassifier_report.json)",
+    "entity micro-F1 (exact span+type)",
+    "artifact MiB",
+    "model load s (fresh process)",
+    "VmRSS after load MiB (process that only loads)",
+    "parse p50 ms",
+    "parse p99 ms",
+)
+
+
 def quality(figures: dict[str, Any]) -> dict[str, float]:
-    """A run's quality figures (percentages) and train time, for the seed table."""
+    """A run's quality (percentages), train time and latency, then its int8 copy's quality
+    and latency (NaN without a DIET model), for the seed table."""
     token_f1 = figures["entity micro-F1 (tokens, DIETClassifier_report.json)"]
+    int8_token_f1 = figures.get("int8 DIET: entity micro-F1 (tokens, DIETClassifier_report.json)")
     return {
         f"intent right of {figures['test examples']}": figures["intent right"],
         "intent accuracy %": 100 * figures["intent accuracy"],
@@ -259,6 +299,10 @@ def quality(figures: dict[str, Any]) -> dict[str, float]:
         "entity F1 tokens %": 100 * (token_f1 or 0.0),
         "entity F1 exact %": 100 * figures["entity micro-F1 (exact span+type)"],
         "train time s": figures["train time s"],
+        "parse p50 ms": figures["parse p50 ms"],
+        "int8: intent right": figures.get("int8 DIET: intent right", float("nan")),
+        "int8: entity F1 tokens %": 100 * (int8_token_f1 or float("nan")),
+        "int8: parse p50 ms": figures.get("int8 DIET: parse p50 ms", float("nan")),
     }
 
 
@@ -268,11 +312,15 @@ def seed_table(runs: dict[int, dict[str, Any]]) -> Table:
     columns = list(scored[0])
     table = Table("DIET random_seed", *columns)
     for seed, values in zip(runs, scored, strict=True):
-        table.add_row(str(seed), *(f"{values[c]:.2f}" for c in columns))
+        table.add_row(str(seed), *(_cell(c, values[c]) for c in columns))
     table.add_section()
     for label, summary in (("mean", np.mean), ("lowest", np.min), ("highest", np.max)):
-        table.add_row(label, *(f"{float(summary([v[c] for v in scored])):.2f}" for c in columns))
+        table.add_row(label, *(_cell(c, float(summary([v[c] for v in scored]))) for c in columns))
     return table
+
+
+def _cell(column: str, value: float) -> str:
+    return f"{value:.3f}" if column.endswith(" ms") else f"{value:.2f}"
 
 
 def seeds_list(text: str) -> list[int]:

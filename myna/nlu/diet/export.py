@@ -16,19 +16,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import torch
-from onnxruntime.quantization import QuantType, quantize_dynamic
 from torch import nn
 
-from myna.nlu.diet.artifacts import (
-    MODEL_FILE,
-    QUANTIZED_MODEL_FILE,
-    DIETMetadata,
-    write_metadata,
-    write_transitions,
-)
+from myna.nlu.diet.artifacts import MODEL_FILE, DIETMetadata, write_metadata, write_transitions
 from myna.nlu.diet.bilou import TagScheme
 from myna.nlu.diet.lean_graph import TRANSLATION, lean_copy
 from myna.nlu.diet.model import DIETModel
+from myna.nlu.diet.quantization import write_int8_graph
 from myna.nlu.onnx_export import export_onnx_quietly
 
 # Example sizes for tracing: all above 1 and distinct, so no dimension is specialised to
@@ -114,11 +108,6 @@ def export_onnx(model: DIETModel, path: Path) -> tuple[tuple[str, ...], tuple[st
     return names, graph.output_names
 
 
-def quantize(source: Path, target: Path) -> None:
-    """Dynamic int8 quantisation of the weights, per output channel."""
-    quantize_dynamic(source, target, weight_type=QuantType.QInt8, per_channel=True)
-
-
 def export_diet(
     model: DIETModel,
     directory: Path,
@@ -137,7 +126,7 @@ def export_diet(
         raise ValueError("intent names do not match the model's number of intents")
     inputs, outputs = export_onnx(model, directory / MODEL_FILE)
     if quantize_int8:
-        quantize(directory / MODEL_FILE, directory / QUANTIZED_MODEL_FILE)
+        write_int8_graph(directory)
     transitions = {head: model.crfs[head].transitions.detach().numpy() for head in model.heads}
     write_transitions(directory, transitions)
     metadata = DIETMetadata(

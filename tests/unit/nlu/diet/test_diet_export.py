@@ -19,6 +19,7 @@ from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.data import MAX_TOKENS, collate
 from myna.nlu.diet.export import export_diet
 from myna.nlu.diet.model import DIETModel
+from myna.nlu.diet.quantization import quantize_exported
 from myna.nlu.diet.runtime import DIETRuntime, _into_sentence_rows
 
 
@@ -135,6 +136,22 @@ def test_quantized_model_agrees_on_most_argmaxes(trained: Trained, exported: Pat
     tags = np.mean(a["entity_logits"].argmax(2)[real] == b["entity_logits"].argmax(2)[real])
     assert intents >= 0.95
     assert tags >= 0.95
+
+
+def test_a_model_exported_in_fp32_can_be_quantized_afterwards(
+    trained: Trained, exported: Path, tmp_path: Path
+) -> None:
+    """`quantize_exported` gives the int8 graph that `quantize: true` gives at export."""
+    export_diet(trained.model, tmp_path, trained.intents, trained.schemes, quantize_int8=False)
+    with pytest.raises(ValueError, match="no quantized model"):
+        DIETRuntime.load(tmp_path, quantized=True)
+    quantize_exported(tmp_path)
+    later, at_export = DIETRuntime.load(tmp_path), DIETRuntime.load(exported)
+    assert later.metadata.quantized and later.metadata.config.quantize
+    batch = collate(examples(make_dataset(50, seed=7), trained.schemes))
+    for name, value in later.run(batch.indices, batch.values, batch.mask).items():
+        expected = at_export.run(batch.indices, batch.values, batch.mask)[name]
+        np.testing.assert_array_equal(value, expected)
 
 
 def test_runtime_imports_no_torch(exported: Path) -> None:
