@@ -239,10 +239,23 @@ def run_stage(
     command += ["--epochs", str(args.epochs), "--model-dir", str(model_dir)]
     if args.config:
         command += ["--config", str(args.config)]
-    if seed is not None:
+    if stage == "train" and seed is not None:
         command += ["--seed", str(seed)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+# What the int8 copy's serve stage adds to the figures: its cost in quality, its gain in speed.
+INT8_FIGURES = (
+    "intent right",
+    "entity micro-F1 (tokens, DIETClassifier_report.json)",
+    "entity micro-F1 (exact span+type)",
+    "artifact MiB",
+    "model load s (fresh process)",
+    "VmRSS after load MiB (process that only loads)",
+    "parse p50 ms",
+    "parse p99 ms",
+)
 
 
 def int8_copy(model_dir: Path) -> Path | None:
@@ -274,35 +287,23 @@ def benchmark(args: argparse.Namespace, model_dir: Path, seed: int | None) -> di
     return figures
 
 
-# What the int8 copy's serve stage adds to the figures: its cost in quality, its gain in speed.
-INT8_FIGURES = (
-    "intent right",
-    "entity micro-F1 (tokens, DIETClassifier_report.json)",
-    "entity micro-F1 (exact span+type)",
-    "artifact MiB",
-    "model load s (fresh process)",
-    "VmRSS after load MiB (process that only loads)",
-    "parse p50 ms",
-    "parse p99 ms",
-)
-
-
 def quality(figures: dict[str, Any]) -> dict[str, float]:
     """A run's quality (percentages), train time and latency, then its int8 copy's quality
     and latency (NaN without a DIET model), for the seed table."""
     token_f1 = figures["entity micro-F1 (tokens, DIETClassifier_report.json)"]
     int8_token_f1 = figures.get("int8 DIET: entity micro-F1 (tokens, DIETClassifier_report.json)")
+    nan = float("nan")
     return {
         f"intent right of {figures['test examples']}": figures["intent right"],
         "intent accuracy %": 100 * figures["intent accuracy"],
         "intent macro-F1 %": 100 * figures["intent macro-F1"],
-        "entity F1 tokens %": 100 * (token_f1 or 0.0),
+        "entity F1 tokens %": nan if token_f1 is None else 100 * token_f1,
         "entity F1 exact %": 100 * figures["entity micro-F1 (exact span+type)"],
         "train time s": figures["train time s"],
         "parse p50 ms": figures["parse p50 ms"],
-        "int8: intent right": figures.get("int8 DIET: intent right", float("nan")),
-        "int8: entity F1 tokens %": 100 * (int8_token_f1 or float("nan")),
-        "int8: parse p50 ms": figures.get("int8 DIET: parse p50 ms", float("nan")),
+        "int8: intent right": figures.get("int8 DIET: intent right", nan),
+        "int8: entity F1 tokens %": nan if int8_token_f1 is None else 100 * int8_token_f1,
+        "int8: parse p50 ms": figures.get("int8 DIET: parse p50 ms", nan),
     }
 
 
@@ -341,7 +342,7 @@ def main() -> None:
     parser.add_argument("--model-dir", type=Path)
     parser.add_argument("--config", type=Path, help="a config.yml whose pipeline to train")
     parser.add_argument("--stage", choices=("all", "train", "serve"), default="all")
-    parser.add_argument("--seed", type=int, help="DIET's random_seed (one stage)")
+    parser.add_argument("--seed", type=int, help="DIET's random_seed (one run)")
     parser.add_argument(
         "--seeds", type=seeds_list, help="train and score once per seed, e.g. 1,2,3"
     )
