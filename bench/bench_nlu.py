@@ -44,7 +44,7 @@ from myna.nlu.classifiers.diet_component import BATCH_SIZE
 from myna.nlu.diet.artifacts import METADATA_FILE
 from myna.nlu.diet.quantization import quantize_exported
 from myna.nlu.evaluation import evaluate
-from myna.nlu.pipeline import Pipeline
+from myna.nlu.pipeline import PIPELINE_FILE, Pipeline
 from myna.project.config import ComponentSpec, load_config
 from myna.project.errors import Problem, Severity
 from myna.project.nlu import load_nlu
@@ -153,7 +153,7 @@ def train_stage(
     started = time.perf_counter()
     pipeline.train(data)
     seconds = time.perf_counter() - started
-    if (model_dir / "pipeline.json").exists():  # an earlier run's model: train anew
+    if (model_dir / PIPELINE_FILE).exists():  # an earlier run's model: train anew
         shutil.rmtree(model_dir)
     pipeline.persist(model_dir)
     return {
@@ -232,14 +232,15 @@ def serve_stage(dataset: str, model_dir: Path) -> dict[str, Any]:
 
 
 def run_stage(
-    stage: str, args: argparse.Namespace, model_dir: Path, seed: int | None
+    stage: str, args: argparse.Namespace, model_dir: Path, seed: int | None = None
 ) -> dict[str, Any]:
-    """Run one stage in a fresh interpreter and return its figures."""
+    """Run one stage in a fresh interpreter and return its figures (`seed`: DIET's
+    random_seed, for training)."""
     command = [sys.executable, __file__, args.dataset, "--stage", stage]
     command += ["--epochs", str(args.epochs), "--model-dir", str(model_dir)]
     if args.config:
         command += ["--config", str(args.config)]
-    if stage == "train" and seed is not None:
+    if seed is not None:
         command += ["--seed", str(seed)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -277,10 +278,10 @@ def benchmark(args: argparse.Namespace, model_dir: Path, seed: int | None) -> di
     figures = {"dataset": args.dataset, "torch CPU kernels": capability}
     figures.update(run_stage("train", args, model_dir, seed))
     figures["one core's GFLOP/s before / after training"] = f"{speed} / {speed_probe()[0]}"
-    figures.update(run_stage("serve", args, model_dir, seed))
+    figures.update(run_stage("serve", args, model_dir))
     quantized = int8_copy(model_dir)
     if quantized is not None:
-        served = run_stage("serve", args, quantized, seed)
+        served = run_stage("serve", args, quantized)
         figures.update({f"int8 DIET: {name}": served[name] for name in INT8_FIGURES})
     for name, value in figures.items():
         print(f"{name:50s} {value}", flush=True)

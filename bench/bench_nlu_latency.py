@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from myna.nlu.message import Message
-from myna.nlu.pipeline import Pipeline
+from myna.nlu.pipeline import PIPELINE_FILE, Pipeline
 from myna.project.config import DEFAULT_PIPELINE, ComponentSpec
 from myna.project.errors import Source
 from myna.project.nlu import load_nlu
@@ -40,7 +40,7 @@ def specs(epochs: int, quantize: bool) -> list[ComponentSpec]:
 
 
 def trained(model_dir: Path, epochs: int, quantize: bool) -> Pipeline:
-    if not (model_dir / "pipeline.json").exists():
+    if not (model_dir / PIPELINE_FILE).exists():
         pipeline = Pipeline.from_specs(specs(epochs, quantize))
         started = time.perf_counter()
         pipeline.train(load_nlu([SNIPS / "train.yml"], []))

@@ -149,9 +149,9 @@ def test_a_model_exported_in_fp32_can_be_quantized_afterwards(
     later, at_export = DIETRuntime.load(tmp_path), DIETRuntime.load(exported)
     assert later.metadata.quantized and later.metadata.config.quantize
     batch = collate(examples(make_dataset(50, seed=7), trained.schemes))
+    expected = at_export.run(batch.indices, batch.values, batch.mask)
     for name, value in later.run(batch.indices, batch.values, batch.mask).items():
-        expected = at_export.run(batch.indices, batch.values, batch.mask)[name]
-        np.testing.assert_array_equal(value, expected)
+        np.testing.assert_array_equal(value, expected[name])
 
 
 def test_runtime_imports_no_torch(exported: Path) -> None:
