@@ -65,7 +65,11 @@ class EmbeddingOptions(BaseModel):
 class DIETConfig(EmbeddingOptions):
     """Typed DIETClassifier options; unknown keys are errors.
 
-    `quantize` is a Myna extra (int8 dynamic quantisation of the exported ONNX graph).
+    Myna extras: `quantize` (int8 dynamic quantisation of the exported ONNX graph) and
+    `weight_averaging_fraction`: the trained weights are the mean of the end-of-epoch
+    weights over that last fraction of the epochs (`myna.nlu.diet.averaging`); 0, or a
+    fraction that rounds to one epoch, keeps the last epoch's weights as Rasa does; so
+    does `checkpoint_model`, whose best evaluated epoch wins.
     """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -100,6 +104,7 @@ class DIETConfig(EmbeddingOptions):
     tensorboard_log_directory: str | None = None
     tensorboard_log_level: str = "epoch"
     quantize: bool = False
+    weight_averaging_fraction: float = Field(0.2, ge=0, le=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -141,6 +146,11 @@ class DIETConfig(EmbeddingOptions):
     def batch_size_at(self, epoch: int) -> int:
         """Batch size for `epoch` (0-based), increasing linearly from start to end."""
         return linear_batch_size(self.batch_size, self.epochs, epoch)
+
+    def averages_epoch(self, epoch: int) -> bool:
+        """Whether the weights after `epoch` (0-based) join the trained model's mean."""
+        averaged = round(self.weight_averaging_fraction * self.epochs)
+        return averaged > 1 and epoch >= self.epochs - averaged
 
     def splits_by_comma(self, entity_type: str) -> bool:
         """Whether entities of `entity_type` are split at commas when decoding."""

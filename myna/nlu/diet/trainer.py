@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from myna.nlu.diet.averaging import WeightAverage
 from myna.nlu.diet.batch_rows import BatchRows
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.data import (
@@ -320,6 +321,7 @@ def _train_process(
             torch.manual_seed(seed + peers.rank)
         optimizer = make_optimizer(model, config)
         best: tuple[float, dict[str, torch.Tensor]] | None = None
+        average = WeightAverage()
         leader = peers.rank == 0
         with progress_bar(title, show_progress and leader) as bar:
             task = bar.add_task("epochs", total=config.epochs, info="")
@@ -338,7 +340,11 @@ def _train_process(
                     if config.checkpoint_model and (best is None or score > best[0]):
                         best = (score, copy.deepcopy(model.state_dict()))
                 bar.update(task, advance=1, info=f"{format_metrics(metrics)}  {validation}")
+                if leader and config.averages_epoch(epoch):
+                    average.add(model)
         if best is not None:
             model.load_state_dict(best[1])
+        elif average.count:
+            average.load_into(model)
     model.eval()
     return model if leader else None

@@ -59,6 +59,33 @@ def test_same_seed_gives_identical_predictions() -> None:
     assert not torch.equal(_predictions(first, tensors)[0], _predictions(other, tensors)[0])
 
 
+def test_trained_weights_are_the_mean_over_the_averaged_epochs() -> None:
+    messages = make_dataset(60, seed=8)
+    tag_schemes = schemes(messages)
+    data = examples(messages, tag_schemes)
+    # A constant batch size: the first two epochs of a three-epoch run are a two-epoch run.
+    config = DIETConfig(**{**SMALL, "batch_size": 16, "weight_averaging_fraction": 0})
+    ends = [
+        train(config.model_copy(update={"epochs": epochs}), dims(tag_schemes), data, False)
+        for epochs in (2, 3)
+    ]
+    averaged_config = config.model_copy(update={"epochs": 3, "weight_averaging_fraction": 0.6})
+    assert [averaged_config.averages_epoch(epoch) for epoch in range(3)] == [False, True, True]
+    averaged = train(averaged_config, dims(tag_schemes), data, False)
+    pairs = zip(ends[0].parameters(), ends[1].parameters(), strict=True)
+    for weight, (second, third) in zip(averaged.parameters(), pairs, strict=True):
+        torch.testing.assert_close(weight, (second + third) / 2)
+    assert not torch.equal(next(averaged.parameters()), next(ends[1].parameters()))
+
+
+def test_weight_averaging_is_off_when_it_covers_one_epoch_or_none() -> None:
+    for fraction, epochs in ((0.2, 5), (0.0, 100), (0.2, 7)):
+        config = DIETConfig(epochs=epochs, weight_averaging_fraction=fraction)
+        assert not any(config.averages_epoch(epoch) for epoch in range(epochs))
+    config = DIETConfig(epochs=100)
+    assert [e for e in range(100) if config.averages_epoch(e)] == list(range(80, 100))
+
+
 def test_held_out_evaluation_and_checkpoint(capsys: pytest.CaptureFixture[str]) -> None:
     messages = make_dataset(80, seed=6)
     tag_schemes = schemes(messages)
