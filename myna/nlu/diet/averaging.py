@@ -17,18 +17,17 @@ class WeightAverage:
         self._sums: list[torch.Tensor] = []
         self.count = 0
 
+    @torch.no_grad()
     def add(self, model: nn.Module) -> None:
-        weights = [parameter.detach() for parameter in model.parameters()]
         if not self._sums:
-            self._sums = [weight.clone() for weight in weights]
+            self._sums = [parameter.clone() for parameter in model.parameters()]
         else:
-            torch._foreach_add_(self._sums, weights)
+            for total, parameter in zip(self._sums, model.parameters(), strict=True):
+                total.add_(parameter)
         self.count += 1
 
     @torch.no_grad()
     def load_into(self, model: nn.Module) -> None:
         """Set `model`'s parameters to the mean of those added (the model `add` saw)."""
-        if not self.count:
-            raise ValueError("no weights were added to the average")
         for parameter, total in zip(model.parameters(), self._sums, strict=True):
             parameter.copy_(total / self.count)
