@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from torch.optim.swa_utils import AveragedModel
 
-from myna.nlu.diet.averaging import WeightAverage
 from myna.nlu.diet.batch_rows import BatchRows
 from myna.nlu.diet.config import DIETConfig
 from myna.nlu.diet.data import (
@@ -321,7 +321,7 @@ def _train_process(
             torch.manual_seed(seed + peers.rank)
         optimizer = make_optimizer(model, config)
         best: tuple[float, dict[str, torch.Tensor]] | None = None
-        average = WeightAverage()
+        average: AveragedModel | None = None
         leader = peers.rank == 0
         with progress_bar(title, show_progress and leader) as bar:
             task = bar.add_task("epochs", total=config.epochs, info="")
@@ -341,10 +341,12 @@ def _train_process(
                         best = (score, copy.deepcopy(model.state_dict()))
                 bar.update(task, advance=1, info=f"{format_metrics(metrics)}  {validation}")
                 if leader and config.averages_epoch(epoch):
-                    average.add(model)
+                    if average is None:  # a copy of the model, made when it is first needed
+                        average = AveragedModel(model)
+                    average.update_parameters(model)
         if best is not None:
             model.load_state_dict(best[1])
-        elif average.count:
-            average.load_into(model)
+        elif average is not None:
+            model.load_state_dict(average.module.state_dict())
     model.eval()
     return model if leader else None
