@@ -1,6 +1,7 @@
 """ONNX export and the onnxruntime runtime: parity with torch, quantisation, no torch."""
 
 import dataclasses
+import logging
 import subprocess
 import sys
 import warnings
@@ -86,6 +87,22 @@ def test_export_leaves_the_exporters_routine_messages_out(
     messages = [str(warning.message) for warning in caught]
     assert not [m for m in messages if "axis name" in m or "LeafSpec" in m], messages
     assert (tmp_path / "model.onnx").stat().st_size > 0
+
+
+def test_quantizing_leaves_the_quantisers_preprocessing_advice_out(
+    trained: Trained, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """onnxruntime's quantiser advises pre-processing on the root logger at every call;
+    that line is dropped, and only while quantising."""
+    export_diet(trained.model, tmp_path, trained.intents, trained.schemes, quantize_int8=False)
+    root_filters = list(logging.getLogger().filters)
+    with caplog.at_level(logging.WARNING):
+        quantize_exported(tmp_path)
+        logging.warning("Please consider to run pre-processing before quantization, later")
+    advice = [r.getMessage() for r in caplog.records if "pre-processing" in r.getMessage()]
+    assert advice == ["Please consider to run pre-processing before quantization, later"]
+    assert logging.getLogger().filters == root_filters
+    assert DIETRuntime.load(tmp_path).metadata.quantized
 
 
 def test_sentence_rows_apart_give_the_same_outputs(trained: Trained, exported: Path) -> None:
